@@ -1,0 +1,169 @@
+"""Engines, sessions and the schema's revision.
+
+Nothing here runs at import time. A program opens the database with :func:`open_database`,
+which creates the embedded SQLite file at the latest revision on first use and refuses a
+database whose schema is behind the code (:class:`SchemaOutOfDateError` names the command
+that fixes it). Sessions come from :func:`session_factory`; services never commit, the
+caller owns the transaction::
+
+    engine = await open_database()
+    async with session_factory(engine)() as session, session.begin():
+        group = await groups.create(session, actor, name="Trip", currency="EUR")
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
+
+from pennywise_core.errors import SchemaOutOfDateError
+from pennywise_core.settings import get_settings
+
+UPGRADE_HINT = "run `pennywise db upgrade` to bring it up to date"
+
+
+def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
+    """An async engine for ``url`` (default: ``PENNYWISE_DATABASE_URL`` or embedded SQLite).
+
+    For SQLite the parent directory is created, foreign keys are switched on for every
+    connection (SQLite leaves them off by default), and WAL journaling lets readers work
+    while a writer writes.
+    """
+    settings = get_settings()
+    url = url or settings.database_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = _create_async_engine(url, echo=settings.database_echo, **kwargs)
+        event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    return _create_async_engine(url, echo=settings.database_echo, **kwargs)
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded objects usable after commit (``expire_on_commit=False``)."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+# --- the schema's revision ---------------------------------------------------------------
+
+
+def migrations_dir() -> Path:
+    """The Alembic scripts: shipped inside the wheel, or the repository's ``migrations/``."""
+    packaged = Path(__file__).parent / "_migrations"
+    if (packaged / "env.py").exists():
+        return packaged
+    return Path(__file__).parent.parent / "migrations"
+
+
+@cache
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "migrations/ holds no revision"
+    return head
+
+
+def _current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The revision the database is at, or None for a database Alembic never touched."""
+    async with engine.connect() as connection:
+        return await connection.run_sync(_current)
+
+
+def _run(connection: Connection, operation: str, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    try:
+        getattr(command, operation)(config, revision)
+    finally:
+        del config.attributes["connection"]
+
+
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    """Run the migrations up to ``revision`` in this process."""
+    async with engine.begin() as connection:
+        await connection.run_sync(_run, "upgrade", revision)
+
+
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    async with engine.begin() as connection:
+        await connection.run_sync(_run, "downgrade", revision)
+
+
+def _is_empty(connection: Connection) -> bool:
+    return not inspect(connection).get_table_names()
+
+
+async def check_schema(engine: AsyncEngine) -> None:
+    """Refuse to work on a database whose schema is not at this code's head revision."""
+    current, head = await current_revision(engine), head_revision()
+    if current == head:
+        return
+    if current is None:
+        raise SchemaOutOfDateError(
+            f"the database at {engine.url.render_as_string(hide_password=True)} has no "
+            f"Pennywise schema; {UPGRADE_HINT}"
+        )
+    script = ScriptDirectory.from_config(alembic_config())
+    if script.get_revision(current) is None:
+        raise SchemaOutOfDateError(
+            f"the database is at revision {current}, which this version of Pennywise does "
+            "not know: it was written by a newer Pennywise; upgrade the pennywise package"
+        )
+    raise SchemaOutOfDateError(
+        f"the database is at revision {current} but this version of Pennywise needs {head}; "
+        + UPGRADE_HINT
+    )
+
+
+async def open_database(url: str | None = None, *, create: bool = True) -> AsyncEngine:
+    """An engine on a database that is ready to use.
+
+    A database with no tables at all (a new SQLite file, an empty PostgreSQL database) is
+    created at the latest revision when ``create`` is true. Anything else must already be
+    at the latest revision; otherwise :class:`SchemaOutOfDateError` says how to fix it.
+    """
+    engine = create_engine(url)
+    try:
+        if create:
+            async with engine.connect() as connection:
+                empty = await connection.run_sync(_is_empty)
+            if empty:
+                await upgrade(engine)
+        await check_schema(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
+    return engine

@@ -1,0 +1,338 @@
+"""The ORM: SQLAlchemy 2 typed declarative models.
+
+Conventions:
+
+* UUID primary keys, timezone-aware UTC timestamps (:class:`UTCDateTime` restores the zone
+  that SQLite drops), money as ``BigInteger`` minor units beside a ``currency`` code.
+* Every table that holds group data carries ``group_id``, so the data can one day be
+  distributed by group without a redesign.
+* Relationships are ``lazy="raise"``: a query states what it loads (``selectinload``).
+* Constraint names follow :data:`NAMING_CONVENTION`, so Alembic batch mode on SQLite can
+  find and alter them.
+* The schema only ever changes through an Alembic revision in ``migrations/``.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Enum,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime, stored in UTC on every backend.
+
+    PostgreSQL keeps the zone (``timestamptz``); SQLite keeps none, so values are converted
+    to UTC on the way in and marked UTC on the way out. A naive datetime is refused: it is
+    always a bug.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: Pennywise stores aware datetimes only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """An exact decimal stored as text, so no backend ever rounds it through a float."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        uuid.UUID: Uuid,
+        Decimal: DecimalText,
+        date: Date,
+    }
+
+
+class Role(enum.StrEnum):
+    """A member's role in a group, from most to least powerful."""
+
+    OWNER = "owner"
+    ADMIN = "admin"
+    MEMBER = "member"
+    VIEWER = "viewer"
+
+    @property
+    def rank(self) -> int:
+        return _ROLE_RANK[self]
+
+
+_ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.ADMIN: 2, Role.OWNER: 3}
+
+
+class TransactionKind(enum.StrEnum):
+    EXPENSE = "expense"
+    INCOME = "income"
+    TRANSFER = "transfer"
+
+
+class SplitMode(enum.StrEnum):
+    EQUAL = "equal"
+    SHARES = "shares"
+    PERCENT = "percent"
+    EXACT = "exact"
+    ADJUSTMENT = "adjustment"
+
+
+def _str_enum(cls: type[enum.StrEnum], name: str) -> Enum:
+    # Stored as plain strings with a CHECK constraint: portable, readable in SQL, and
+    # adding a value is a batch migration rather than an ALTER TYPE.
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=16,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class User(TimestampMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    email: Mapped[str] = mapped_column(String(320))
+    # Lower-cased email: the unique key, so "Ann@x.org" and "ann@x.org" are one account.
+    email_normalized: Mapped[str] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    google_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    # Bumped when the password changes or every session is ended: tokens issued before
+    # ``sessions_valid_after`` are refused.
+    sessions_valid_after: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email_normalized}>"
+
+
+class Group(TimestampMixin, Base):
+    __tablename__ = "groups"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(100))
+    default_currency: Mapped[str] = mapped_column(String(3))
+    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    archived_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    members: Mapped[list[Member]] = relationship(
+        back_populates="group", lazy="raise", order_by="Member.created_at"
+    )
+
+    # SQLAlchemy adds "AND version = :old" to every UPDATE and bumps it: a concurrent write
+    # that slipped in between our read and our flush is detected, never overwritten.
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class Member(Base):
+    """A person in a group: a registered user, or a named placeholder (``user_id`` is None).
+
+    A member is never deleted while entries refer to it; removing sets ``removed_at``.
+    """
+
+    __tablename__ = "members"
+    __table_args__ = (
+        UniqueConstraint("group_id", "user_id"),
+        # (group_id, id) is unique so entries and balances can carry group_id with a
+        # foreign key that proves the member belongs to that very group.
+        UniqueConstraint("group_id", "id", name="uq_members_group_id_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[Role] = mapped_column(_str_enum(Role, "role"))
+    weight: Mapped[Decimal] = mapped_column(default=Decimal(1))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]
+
+    group: Mapped[Group] = relationship(back_populates="members", lazy="raise")
+    user: Mapped[User | None] = relationship(lazy="raise")
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.user_id is None
+
+
+class Transaction(TimestampMixin, Base):
+    """An expense, income or transfer in one currency.
+
+    ``split`` keeps the split mode's parameters exactly as given (decimal strings), so an
+    edit can recompute the entries; the entries themselves are the source of truth for
+    balances.
+    """
+
+    __tablename__ = "transactions"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        # The key of the source row an import created this from: a re-import adds nothing.
+        UniqueConstraint("group_id", "import_key"),
+        Index("ix_transactions_group_id_date_id", "group_id", "date", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    kind: Mapped[TransactionKind] = mapped_column(_str_enum(TransactionKind, "transaction_kind"))
+    description: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    date: Mapped[date]
+    category: Mapped[str | None] = mapped_column(String(50))
+    notes: Mapped[str | None] = mapped_column(Text)
+    split_mode: Mapped[SplitMode] = mapped_column(_str_enum(SplitMode, "split_mode"))
+    split_params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    deleted_at: Mapped[datetime | None]
+    import_key: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    entries: Mapped[list[Entry]] = relationship(
+        back_populates="transaction",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        order_by="Entry.position",
+    )
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class Entry(Base):
+    """One member's part in a transaction: what they paid and what they owe (minor units).
+
+    For every transaction Σpaid = Σowed = amount. A member's balance is Σpaid − Σowed.
+    """
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["group_id", "member_id"],
+            ["members.group_id", "members.id"],
+            name="fk_entries_group_id_member_id_members",
+        ),
+        CheckConstraint("paid >= 0 AND owed >= 0", name="non_negative"),
+        Index("ix_entries_member_id", "member_id"),
+    )
+
+    transaction_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("transactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    group_id: Mapped[uuid.UUID] = mapped_column()
+    # Keeps the order the entries were given in, for stable output.
+    position: Mapped[int] = mapped_column(Integer)
+    paid: Mapped[int] = mapped_column(BigInteger, default=0)
+    owed: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    transaction: Mapped[Transaction] = relationship(back_populates="entries", lazy="raise")
+
+
+class Balance(Base):
+    """A member's running balance in one currency, kept in step with every write.
+
+    Reading balances costs O(members) instead of a scan over transactions;
+    :func:`pennywise_core.services.balances.verify` recomputes them from the entries.
+    """
+
+    __tablename__ = "balances"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["group_id", "member_id"],
+            ["members.group_id", "members.id"],
+            name="fk_balances_group_id_member_id_members",
+            ondelete="CASCADE",
+        ),
+    )
+
+    group_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Activity(Base):
+    """An append-only record of one change: who did what to which thing, before and after."""
+
+    __tablename__ = "activity"
+    __table_args__ = (Index("ix_activity_group_id_created_at", "group_id", "created_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    target_type: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[uuid.UUID]
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,60 @@
+"""Configuration, read from the environment (prefix ``PENNYWISE_``) on first use.
+
+Nothing is read at import time: call :func:`get_settings` (cached) where a value is needed,
+and ``get_settings.cache_clear()`` in tests that change the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "pennywise"
+DATABASE_FILENAME = "pennywise.sqlite3"
+
+
+def data_dir() -> Path:
+    """Where Pennywise keeps its data: ``$PENNYWISE_HOME`` if set, else the user data dir."""
+    home = os.environ.get("PENNYWISE_HOME")
+    if home:
+        return Path(home).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_database_url() -> str:
+    """The embedded default: one SQLite file in :func:`data_dir`."""
+    return f"sqlite+aiosqlite:///{data_dir() / DATABASE_FILENAME}"
+
+
+class Settings(BaseSettings):
+    """Every setting Pennywise reads. Each is ``PENNYWISE_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="PENNYWISE_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = Field(default_factory=default_database_url)
+    database_echo: bool = False
+
+    # Authentication (used by the API).
+    jwt_secret: SecretStr = SecretStr("")
+    jwt_issuer: str = "pennywise"
+    jwt_audience: str = "pennywise-api"
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
+    google_client_ids: list[str] = Field(default_factory=list)
+    cors_origins: list[str] = Field(default_factory=list)
+    login_attempts_per_account: int = Field(default=10, ge=1)
+    login_attempts_per_address: int = Field(default=50, ge=1)
+    login_window_seconds: int = Field(default=15 * 60, ge=1)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()
