@@ -47,12 +47,18 @@ def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = _create_async_engine(url, echo=settings.database_echo, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return _create_async_engine(url, echo=settings.database_echo, **kwargs)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The sqlite3 module starts transactions lazily, before the first write, which breaks
+    # SAVEPOINTs and lets a read-then-write race. Take that job away from it (autocommit
+    # at the driver) and let SQLAlchemy emit BEGIN itself (``_sqlite_begin``): SQLAlchemy's
+    # documented recipe for SQLite transactions that behave.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -63,9 +69,17 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock up front. With a plain (deferred) BEGIN two writers
+    # that both read first deadlock on the upgrade to a write lock, and SQLite answers
+    # "database is locked" at once instead of waiting out busy_timeout. Readers are not
+    # blocked: in WAL mode they read the last committed state while one writer writes.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit (``expire_on_commit=False``)."""
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    return async_sessionmaker(engine, expire_on_commit=False)
 
 
 # --- the schema's revision ---------------------------------------------------------------

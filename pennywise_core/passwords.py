@@ -1,0 +1,70 @@
+"""Password hashing (Argon2id through passlib's API, from the maintained ``libpass`` fork)
+and the password policy.
+
+Why libpass: passlib 1.7.4 is unmaintained and breaks with bcrypt 5 (every hash raises);
+libpass keeps the same ``passlib`` import. Why Argon2id: memory-hard, no 72-byte truncation
+(bcrypt silently ignores everything after byte 72), and the current OWASP first choice.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+from importlib.resources import files
+
+from passlib.context import CryptContext
+
+from pennywise_core.errors import ValidationError
+
+MIN_LENGTH = 8
+MAX_LENGTH = 128
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    """The head of the public most-common-passwords lists: what attackers try first."""
+    text = (files("pennywise_core") / "data" / "common-passwords.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().casefold() for line in text.splitlines() if line and line[0] != "#"
+    )
+
+
+@cache
+def _context() -> CryptContext:
+    # Built on first use, not at import: importing the core must stay cheap.
+    return CryptContext(schemes=["argon2"], deprecated="auto", argon2__type="ID")
+
+
+def normalize(password: str) -> str:
+    """NFKC, so the same password typed on two keyboards hashes the same (NIST 800-63B)."""
+    return unicodedata.normalize("NFKC", password)
+
+
+def check_policy(password: str, *, field: str = "password") -> str:
+    """Return the normalised password, or raise a ValidationError saying what is wrong."""
+    normalized = normalize(password)
+    if len(normalized) < MIN_LENGTH:
+        raise ValidationError.at(field, f"must be at least {MIN_LENGTH} characters long")
+    if len(normalized) > MAX_LENGTH:
+        raise ValidationError.at(field, f"must be at most {MAX_LENGTH} characters long")
+    if normalized.casefold() in _common_passwords():
+        raise ValidationError.at(field, "is one of the most common passwords; choose another")
+    return normalized
+
+
+def hash_password(password: str) -> str:
+    return str(_context().hash(normalize(password)))
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    return bool(_context().verify(normalize(password), password_hash))
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return bool(_context().needs_update(password_hash))
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash to verify against when there is no user, so both paths cost the same."""
+    return hash_password("pennywise-timing-equaliser")

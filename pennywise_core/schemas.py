@@ -1,0 +1,319 @@
+"""Input and output shapes of the services, separate from the ORM.
+
+One family per resource: ``XCreate`` (input, ``extra="forbid"``), ``XUpdate`` (every field
+optional; services apply ``model_dump(exclude_unset=True)``) and ``XRead`` (output).
+Amounts travel as decimal strings; services turn them into integer minor units with
+:func:`pennywise_core.money.parse_amount`, where the currency is known and a precise error
+can name the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+)
+
+from pennywise_core.models import Role, SplitMode, TransactionKind
+
+MAX_ENTRIES = 500
+"""Most members one transaction may name (payers or split entries)."""
+
+
+def _no_numbers(value: Any) -> Any:
+    # JSON numbers are floats in many languages: 0.1 + 0.2 is not 0.3. Money must arrive as
+    # text so that what the user typed is exactly what we store.
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        raise ValueError('must be a decimal string like "12.34", not a number')
+    return value
+
+
+DecimalStr = Annotated[
+    str,
+    BeforeValidator(_no_numbers),
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=40),
+]
+"""An amount, share or percentage as text; checked against its currency by the services."""
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+CurrencyCode = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
+]
+
+
+def _non_negative_weight(value: Decimal) -> Decimal:
+    if not value.is_finite() or value <= 0:
+        raise ValueError("must be a positive number")
+    return value
+
+
+Weight = Annotated[Decimal, BeforeValidator(_no_numbers), AfterValidator(_non_negative_weight)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- users ----------------------------------------------------------------------------
+
+
+class UserCreate(Input):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=1024)
+    display_name: Name
+
+
+class UserRead(Output):
+    id: uuid.UUID
+    email: str
+    display_name: str
+    created_at: dt.datetime
+
+
+# --- groups and members ---------------------------------------------------------------
+
+
+class GroupCreate(Input):
+    name: Name
+    default_currency: CurrencyCode = "EUR"
+
+
+class GroupUpdate(Input):
+    name: Name | None = None
+    default_currency: CurrencyCode | None = None
+    archived: bool | None = None
+
+
+class GroupRead(Output):
+    id: uuid.UUID
+    name: str
+    default_currency: str
+    archived: bool
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    my_role: Role
+    my_member_id: uuid.UUID
+
+
+class MemberCreate(Input):
+    """A registered user (by ``email``) or a placeholder (``display_name`` only)."""
+
+    display_name: Name | None = None
+    email: EmailStr | None = None
+    role: Role = Role.MEMBER
+    weight: Weight = Decimal(1)
+
+
+class MemberUpdate(Input):
+    display_name: Name | None = None
+    role: Role | None = None
+    weight: Weight | None = None
+
+
+class MemberRead(Output):
+    id: uuid.UUID
+    group_id: uuid.UUID
+    user_id: uuid.UUID | None
+    display_name: str
+    role: Role
+    weight: Decimal
+    is_placeholder: bool
+    created_at: dt.datetime
+
+
+# --- transactions ---------------------------------------------------------------------
+
+
+class PayerIn(Input):
+    member_id: uuid.UUID
+    amount: DecimalStr | None = None
+    """May be left out when there is one payer: they paid everything."""
+
+
+class SplitEntryIn(Input):
+    member_id: uuid.UUID
+    shares: DecimalStr | None = None
+    percent: DecimalStr | None = None
+    amount: DecimalStr | None = None
+
+
+class SplitIn(Input):
+    mode: SplitMode = SplitMode.EQUAL
+    entries: list[SplitEntryIn] | None = Field(default=None, max_length=MAX_ENTRIES)
+    """Who shares the cost. ``None`` means every current member (``equal`` only)."""
+
+
+Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Category = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Notes = Annotated[str, StringConstraints(max_length=5000)]
+
+
+class TransactionCreate(Input):
+    group_id: uuid.UUID
+    kind: TransactionKind = TransactionKind.EXPENSE
+    description: Description
+    amount: DecimalStr
+    currency: CurrencyCode | None = None
+    """Defaults to the group's currency."""
+    date: dt.date | None = None
+    """Defaults to today (UTC)."""
+    category: Category | None = None
+    notes: Notes | None = None
+    paid_by: list[PayerIn] | None = Field(default=None, min_length=1, max_length=MAX_ENTRIES)
+    """Defaults to the acting user's member paying everything."""
+    split: SplitIn | None = None
+    """Defaults to an equal split over every current member."""
+    import_key: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class TransactionUpdate(Input):
+    kind: TransactionKind | None = None
+    description: Description | None = None
+    amount: DecimalStr | None = None
+    currency: CurrencyCode | None = None
+    date: dt.date | None = None
+    category: Category | None = None
+    notes: Notes | None = None
+    paid_by: list[PayerIn] | None = Field(default=None, min_length=1, max_length=MAX_ENTRIES)
+    split: SplitIn | None = None
+
+
+class EntryRead(BaseModel):
+    member_id: uuid.UUID
+    paid: str
+    owed: str
+
+
+class PayerRead(BaseModel):
+    member_id: uuid.UUID
+    amount: str
+
+
+class SplitEntryRead(BaseModel):
+    member_id: uuid.UUID
+    shares: str | None = None
+    percent: str | None = None
+    amount: str | None = None
+
+
+class SplitRead(BaseModel):
+    mode: SplitMode
+    entries: list[SplitEntryRead]
+
+
+class TransactionRead(BaseModel):
+    id: uuid.UUID
+    group_id: uuid.UUID
+    kind: TransactionKind
+    description: str
+    amount: str
+    currency: str
+    date: dt.date
+    category: str | None
+    notes: str | None
+    paid_by: list[PayerRead]
+    split: SplitRead
+    entries: list[EntryRead]
+    version: int
+    created_by: uuid.UUID | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    deleted: bool
+
+
+class TransactionFilter(Input):
+    """Filters for listing transactions; every one is optional and they combine with AND."""
+
+    group_id: uuid.UUID | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    member_id: uuid.UUID | None = None
+    category: str | None = None
+    text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    kind: TransactionKind | None = None
+    deleted: Literal["exclude", "include", "only"] = "exclude"
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+    """Pass back as ``cursor`` to get the next page; ``None`` on the last page."""
+
+
+# --- balances, settle-up, activity, summary -------------------------------------------
+
+
+class BalanceRead(BaseModel):
+    member_id: uuid.UUID
+    display_name: str
+    currency: str
+    balance: str
+
+
+class BalanceDrift(BaseModel):
+    member_id: uuid.UUID
+    currency: str
+    stored: str
+    computed: str
+
+
+class VerifyReport(BaseModel):
+    ok: bool
+    drift: list[BalanceDrift]
+    repaired: bool
+
+
+class TransferRead(BaseModel):
+    from_member_id: uuid.UUID
+    to_member_id: uuid.UUID
+    amount: str
+    currency: str
+
+
+class SettlementRead(BaseModel):
+    transfers: list[TransferRead]
+    proven_minimal: bool
+
+
+class ActivityRead(Output):
+    id: uuid.UUID
+    group_id: uuid.UUID
+    actor_id: uuid.UUID | None
+    action: str
+    target_type: str
+    target_id: uuid.UUID
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    created_at: dt.datetime
+
+
+class SummaryRow(BaseModel):
+    period: str | None
+    """``YYYY-MM`` when grouped by month."""
+    category: str | None
+    currency: str
+    amount: str
+
+
+class SummaryRead(BaseModel):
+    by: Literal["month", "category"]
+    rows: list[SummaryRow]

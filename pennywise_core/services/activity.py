@@ -1,0 +1,68 @@
+"""The activity log: one append-only row per change, readable per group."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pennywise_core.models import Activity, User
+from pennywise_core.pagination import decode_cursor, encode_cursor
+from pennywise_core.schemas import ActivityRead, Page
+from pennywise_core.services.access import membership
+
+
+def record(
+    session: AsyncSession,
+    actor: User | None,
+    *,
+    group_id: uuid.UUID,
+    action: str,
+    target_type: str,
+    target_id: uuid.UUID,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> Activity:
+    """Add an activity row to the session; it is written with the change it describes."""
+    row = Activity(
+        group_id=group_id,
+        actor_id=actor.id if actor else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        before=before,
+        after=after,
+    )
+    session.add(row)
+    return row
+
+
+async def list_activity(
+    session: AsyncSession,
+    actor: User,
+    group_id: uuid.UUID,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page[ActivityRead]:
+    """A group's activity, newest first."""
+    await membership(session, actor, group_id)
+    query = select(Activity).where(Activity.group_id == group_id)
+    if cursor is not None:
+        created_at, last_id = decode_cursor(cursor, "datetime", "uuid")
+        query = query.where(
+            (Activity.created_at < created_at)
+            | ((Activity.created_at == created_at) & (Activity.id < last_id))
+        )
+    rows = (
+        await session.scalars(
+            query.order_by(Activity.created_at.desc(), Activity.id.desc()).limit(limit + 1)
+        )
+    ).all()
+    items = [ActivityRead.model_validate(r) for r in rows[:limit]]
+    next_cursor = (
+        encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(rows) > limit else None
+    )
+    return Page(items=items, next_cursor=next_cursor)

@@ -1,0 +1,139 @@
+"""Balances: kept in a table in step with every write, read in O(members), verifiable.
+
+A member's balance in a currency is Σpaid − Σowed over the live transactions' entries;
+positive means the group owes them. :func:`apply` is called in the same database
+transaction as every create, edit, delete and restore, so the table can never be seen out
+of step; :func:`verify` recomputes it from the entries and reports (or repairs) any drift.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pennywise_core.models import Balance, Entry, Member, Role, Transaction, User
+from pennywise_core.money import format_amount
+from pennywise_core.schemas import BalanceDrift, BalanceRead, VerifyReport
+from pennywise_core.services.access import membership
+
+
+async def apply(
+    session: AsyncSession,
+    *,
+    group_id: uuid.UUID,
+    currency: str,
+    entries: Iterable[tuple[uuid.UUID, int, int]],
+    sign: int,
+) -> None:
+    """Add (``sign=1``) or take back (``sign=-1``) a transaction's entries.
+
+    An atomic ``INSERT … ON CONFLICT DO UPDATE SET amount = amount + delta`` per member: two
+    concurrent writers to the same group both land, on SQLite and on PostgreSQL alike.
+    """
+    deltas: dict[uuid.UUID, int] = defaultdict(int)
+    for member_id, paid, owed in entries:
+        deltas[member_id] += sign * (paid - owed)
+    rows = [
+        {"group_id": group_id, "member_id": m, "currency": currency, "amount": d}
+        for m, d in deltas.items()
+    ]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Balance).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Balance.group_id, Balance.member_id, Balance.currency],
+        set_={"amount": Balance.amount + statement.excluded.amount},
+    )
+    await session.execute(statement)
+
+
+async def read(
+    session: AsyncSession, actor: User, group_id: uuid.UUID, *, currency: str | None = None
+) -> list[BalanceRead]:
+    """Every member's balance per currency (members with no activity in it are left out).
+
+    Removed members keep appearing while they hold a non-zero balance — they cannot be
+    removed with one, so in practice they disappear.
+    """
+    await membership(session, actor, group_id)
+    query = (
+        select(Balance, Member.display_name)
+        .join(Member, Member.id == Balance.member_id)
+        .where(Balance.group_id == group_id)
+        .where((Member.removed_at.is_(None)) | (Balance.amount != 0))
+        .order_by(Balance.currency, Member.created_at, Member.id)
+    )
+    if currency is not None:
+        query = query.where(Balance.currency == currency)
+    rows = (await session.execute(query)).all()
+    return [
+        BalanceRead(
+            member_id=b.member_id,
+            display_name=name,
+            currency=b.currency,
+            balance=format_amount(b.amount, b.currency),
+        )
+        for b, name in rows
+    ]
+
+
+async def amounts(
+    session: AsyncSession, group_id: uuid.UUID, *, currency: str | None = None
+) -> dict[str, dict[uuid.UUID, int]]:
+    """Balances as integers: ``{currency: {member_id: minor units}}``, zeros omitted."""
+    query = select(Balance).where(Balance.group_id == group_id, Balance.amount != 0)
+    if currency is not None:
+        query = query.where(Balance.currency == currency)
+    result: dict[str, dict[uuid.UUID, int]] = defaultdict(dict)
+    for b in (await session.scalars(query.order_by(Balance.currency, Balance.member_id))).all():
+        result[b.currency][b.member_id] = b.amount
+    return dict(result)
+
+
+async def verify(
+    session: AsyncSession, actor: User, group_id: uuid.UUID, *, repair: bool = False
+) -> VerifyReport:
+    """Recompute balances from the entries of live transactions and compare.
+
+    With ``repair`` (admins and owners), the stored balances are set to the computed ones.
+    """
+    await membership(session, actor, group_id, min_role=Role.ADMIN if repair else Role.VIEWER)
+    computed_rows = await session.execute(
+        select(Entry.member_id, Transaction.currency, func.sum(Entry.paid - Entry.owed))
+        .join(Transaction, Transaction.id == Entry.transaction_id)
+        .where(Entry.group_id == group_id, Transaction.deleted_at.is_(None))
+        .group_by(Entry.member_id, Transaction.currency)
+    )
+    computed = {(m, c): int(total) for m, c, total in computed_rows}
+    stored = {
+        (b.member_id, b.currency): b.amount
+        for b in (await session.scalars(select(Balance).where(Balance.group_id == group_id)))
+    }
+    drift = [
+        BalanceDrift(
+            member_id=m,
+            currency=c,
+            stored=format_amount(stored.get((m, c), 0), c),
+            computed=format_amount(computed.get((m, c), 0), c),
+        )
+        for m, c in sorted(set(computed) | set(stored), key=lambda k: (k[1], str(k[0])))
+        if stored.get((m, c), 0) != computed.get((m, c), 0)
+    ]
+    if repair and drift:
+        for d in drift:
+            key = (d.member_id, d.currency)
+            await apply(
+                session,
+                group_id=group_id,
+                currency=d.currency,
+                entries=[(d.member_id, computed.get(key, 0) - stored.get(key, 0), 0)],
+                sign=1,
+            )
+    return VerifyReport(ok=not drift, drift=drift, repaired=repair and bool(drift))

@@ -1,0 +1,134 @@
+"""Groups: create (the creator becomes owner), read, update, archive, delete."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pennywise_core.models import Group, Member, Role, User, utcnow
+from pennywise_core.money import get_currency
+from pennywise_core.schemas import GroupCreate, GroupRead, GroupUpdate
+from pennywise_core.services import activity
+from pennywise_core.services.access import Membership, membership, memberships_of
+from pennywise_core.services.versions import check_version, flush_versioned
+
+
+def to_read(found: Membership) -> GroupRead:
+    group = found.group
+    return GroupRead(
+        id=group.id,
+        name=group.name,
+        default_currency=group.default_currency,
+        archived=group.archived_at is not None,
+        version=group.version,
+        created_at=group.created_at,
+        updated_at=group.updated_at,
+        my_role=found.member.role,
+        my_member_id=found.member.id,
+    )
+
+
+def snapshot(group: Group) -> dict[str, object]:
+    return {
+        "name": group.name,
+        "default_currency": group.default_currency,
+        "archived": group.archived_at is not None,
+        "version": group.version,
+    }
+
+
+async def create(session: AsyncSession, actor: User, data: GroupCreate) -> GroupRead:
+    get_currency(data.default_currency)  # an unknown code is a 422 naming the field
+    group = Group(name=data.name, default_currency=data.default_currency, created_by=actor.id)
+    session.add(group)
+    await session.flush()
+    owner = Member(
+        group_id=group.id, user_id=actor.id, display_name=actor.display_name, role=Role.OWNER
+    )
+    session.add(owner)
+    await session.flush()
+    activity.record(
+        session,
+        actor,
+        group_id=group.id,
+        action="group.create",
+        target_type="group",
+        target_id=group.id,
+        after=snapshot(group),
+    )
+    return to_read(Membership(group, owner))
+
+
+async def get(session: AsyncSession, actor: User, group_id: uuid.UUID) -> GroupRead:
+    return to_read(await membership(session, actor, group_id))
+
+
+async def list_groups(
+    session: AsyncSession, actor: User, *, include_archived: bool = True
+) -> list[GroupRead]:
+    query = memberships_of(actor).order_by(Group.name, Group.id)
+    if not include_archived:
+        query = query.where(Group.archived_at.is_(None))
+    rows = (await session.execute(query)).all()
+    return [to_read(Membership(group, member)) for group, member in rows]
+
+
+async def update_group(
+    session: AsyncSession,
+    actor: User,
+    group_id: uuid.UUID,
+    data: GroupUpdate,
+    *,
+    expected_version: int | None = None,
+) -> GroupRead:
+    """Rename, change the default currency, archive or unarchive (admin or owner)."""
+    found = await membership(session, actor, group_id, min_role=Role.ADMIN)
+    group = found.group
+    check_version("group", group.version, expected_version)
+    changes = data.model_dump(exclude_unset=True)
+    before = snapshot(group)
+    if "default_currency" in changes and changes["default_currency"] is not None:
+        get_currency(changes["default_currency"])
+        group.default_currency = changes["default_currency"]
+    if changes.get("name") is not None:
+        group.name = changes["name"]
+    if changes.get("archived") is not None:
+        group.archived_at = utcnow() if changes["archived"] else None
+    if snapshot(group) != before:
+        await flush_versioned(session, "group")
+        action = "group.update"
+        if before["archived"] != snapshot(group)["archived"]:
+            action = "group.archive" if group.archived_at else "group.unarchive"
+        activity.record(
+            session,
+            actor,
+            group_id=group.id,
+            action=action,
+            target_type="group",
+            target_id=group.id,
+            before=before,
+            after=snapshot(group),
+        )
+    return to_read(found)
+
+
+async def delete(
+    session: AsyncSession, actor: User, group_id: uuid.UUID, *, expected_version: int | None = None
+) -> None:
+    """Delete a group (owners only). Soft: its rows stay, every read stops seeing it."""
+    found = await membership(session, actor, group_id, min_role=Role.OWNER)
+    check_version("group", found.group.version, expected_version)
+    before = snapshot(found.group)
+    found.group.deleted_at = utcnow()
+    await flush_versioned(session, "group")
+    activity.record(
+        session,
+        actor,
+        group_id=group_id,
+        action="group.delete",
+        target_type="group",
+        target_id=group_id,
+        before=before,
+    )
+    await session.flush()

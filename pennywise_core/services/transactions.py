@@ -1,0 +1,432 @@
+"""Transactions: create, edit, delete, restore, get, list.
+
+Each write is one unit: the transaction row, its entries, the balance deltas and the
+activity record are added to the same session, and the caller's commit makes them all
+true at once (or none of them).
+
+Who may do what: ``member`` and up create; a ``member`` edits, deletes and restores the
+transactions they created; ``admin`` and ``owner`` any of them; ``viewer`` only reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from pennywise_core.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from pennywise_core.models import Entry, Role, SplitMode, Transaction, TransactionKind, User, utcnow
+from pennywise_core.money import Currency, format_amount, get_currency, parse_amount
+from pennywise_core.pagination import check_limit, decode_cursor, encode_cursor
+from pennywise_core.schemas import (
+    EntryRead,
+    Page,
+    PayerIn,
+    PayerRead,
+    SplitEntryIn,
+    SplitEntryRead,
+    SplitIn,
+    SplitRead,
+    TransactionCreate,
+    TransactionFilter,
+    TransactionRead,
+    TransactionUpdate,
+)
+from pennywise_core.services import activity, balances
+from pennywise_core.services.access import Membership, membership, readable_group_ids
+from pennywise_core.services.members import current_members
+from pennywise_core.services.versions import check_version, flush_versioned
+from pennywise_core.splits import compute
+
+
+def to_read(tx: Transaction) -> TransactionRead:
+    params = tx.split_params
+    return TransactionRead(
+        id=tx.id,
+        group_id=tx.group_id,
+        kind=tx.kind,
+        description=tx.description,
+        amount=format_amount(tx.amount, tx.currency),
+        currency=tx.currency,
+        date=tx.date,
+        category=tx.category,
+        notes=tx.notes,
+        paid_by=[PayerRead.model_validate(p) for p in params["paid_by"]],
+        split=SplitRead(
+            mode=SplitMode(params["split"]["mode"]),
+            entries=[SplitEntryRead.model_validate(e) for e in params["split"]["entries"]],
+        ),
+        entries=[
+            EntryRead(
+                member_id=e.member_id,
+                paid=format_amount(e.paid, tx.currency),
+                owed=format_amount(e.owed, tx.currency),
+            )
+            for e in tx.entries
+        ],
+        version=tx.version,
+        created_by=tx.created_by,
+        created_at=tx.created_at,
+        updated_at=tx.updated_at,
+        deleted=tx.deleted_at is not None,
+    )
+
+
+def snapshot(tx: Transaction) -> dict[str, Any]:
+    data = to_read(tx).model_dump(mode="json", exclude={"created_at", "updated_at"})
+    return data
+
+
+def _entry_tuples(tx: Transaction) -> list[tuple[uuid.UUID, int, int]]:
+    return [(e.member_id, e.paid, e.owed) for e in tx.entries]
+
+
+def _amount(text: str, currency: Currency) -> int:
+    value = parse_amount(text, currency, field="amount")
+    if value <= 0:
+        raise ValidationError.at("amount", "must be greater than zero")
+    return value
+
+
+def _currency(code: str) -> Currency:
+    try:
+        return get_currency(code)
+    except ValidationError as exc:
+        raise ValidationError.at("currency", exc.detail) from None
+
+
+async def _compute_into(
+    session: AsyncSession,
+    tx: Transaction,
+    *,
+    currency: Currency,
+    paid_by: list[PayerIn],
+    split: SplitIn,
+) -> None:
+    members = [m.id for m in await current_members(session, tx.group_id)]
+    computed = compute(
+        kind=tx.kind,
+        amount=tx.amount,
+        currency=currency,
+        paid_by=paid_by,
+        split=split,
+        members=members,
+    )
+    tx.split_mode = split.mode
+    tx.split_params = computed.params
+    tx.entries = [
+        Entry(group_id=tx.group_id, member_id=e.member_id, paid=e.paid, owed=e.owed, position=i)
+        for i, e in enumerate(computed.entries)
+    ]
+
+
+async def create(session: AsyncSession, actor: User, data: TransactionCreate) -> TransactionRead:
+    found = await membership(session, actor, data.group_id, min_role=Role.MEMBER, writable=True)
+    currency = _currency(data.currency or found.group.default_currency)
+    if data.import_key is not None:
+        duplicate = await session.scalar(
+            select(Transaction.id).where(
+                Transaction.group_id == data.group_id, Transaction.import_key == data.import_key
+            )
+        )
+        if duplicate is not None:
+            raise ConflictError(f"a transaction with import key {data.import_key!r} exists")
+    tx = Transaction(
+        id=uuid.uuid4(),
+        group_id=data.group_id,
+        kind=data.kind,
+        description=data.description,
+        amount=_amount(data.amount, currency),
+        currency=currency.code,
+        date=data.date or dt.datetime.now(dt.UTC).date(),
+        category=data.category,
+        notes=data.notes,
+        created_by=actor.id,
+        import_key=data.import_key,
+    )
+    paid_by = data.paid_by or [PayerIn(member_id=found.member.id)]
+    await _compute_into(
+        session, tx, currency=currency, paid_by=paid_by, split=data.split or SplitIn()
+    )
+    session.add(tx)
+    await session.flush()
+    await balances.apply(
+        session, group_id=tx.group_id, currency=tx.currency, entries=_entry_tuples(tx), sign=1
+    )
+    activity.record(
+        session,
+        actor,
+        group_id=tx.group_id,
+        action="transaction.create",
+        target_type="transaction",
+        target_id=tx.id,
+        after=snapshot(tx),
+    )
+    return to_read(tx)
+
+
+def _readable(actor: User) -> Select[tuple[Transaction]]:
+    return (
+        select(Transaction)
+        .where(Transaction.group_id.in_(readable_group_ids(actor)))
+        .options(selectinload(Transaction.entries))
+    )
+
+
+async def _load(
+    session: AsyncSession, actor: User, transaction_id: uuid.UUID
+) -> tuple[Transaction, Membership]:
+    tx = await session.scalar(_readable(actor).where(Transaction.id == transaction_id))
+    if tx is None:
+        raise NotFoundError(f"transaction {transaction_id} not found")
+    return tx, await membership(session, actor, tx.group_id)
+
+
+def _check_can_modify(found: Membership, tx: Transaction, actor: User) -> None:
+    if found.role.rank >= Role.ADMIN.rank:
+        return
+    if found.role is Role.MEMBER and tx.created_by == actor.id:
+        return
+    if found.role is Role.MEMBER:
+        raise PermissionDeniedError(
+            "members may change only the transactions they created; ask an admin"
+        )
+    raise PermissionDeniedError(f"viewers cannot change transactions in {found.group.name!r}")
+
+
+async def _load_for_write(
+    session: AsyncSession, actor: User, transaction_id: uuid.UUID, expected_version: int | None
+) -> tuple[Transaction, Membership]:
+    tx, found = await _load(session, actor, transaction_id)
+    _check_can_modify(found, tx, actor)
+    if found.group.archived_at is not None:
+        raise ConflictError(f"group {found.group.name!r} is archived; unarchive it to change it")
+    check_version("transaction", tx.version, expected_version)
+    return tx, found
+
+
+async def get(session: AsyncSession, actor: User, transaction_id: uuid.UUID) -> TransactionRead:
+    tx, _ = await _load(session, actor, transaction_id)
+    return to_read(tx)
+
+
+_MONEY_FIELDS = frozenset({"kind", "amount", "currency", "paid_by", "split"})
+
+
+async def update(
+    session: AsyncSession,
+    actor: User,
+    transaction_id: uuid.UUID,
+    data: TransactionUpdate,
+    *,
+    expected_version: int | None = None,
+) -> TransactionRead:
+    """Edit a transaction; entries and balances are recomputed when money changed.
+
+    Fields left out keep their value, and so do the payers and the split as first given
+    (a single payer keeps paying the whole, new, amount).
+    """
+    tx, _found = await _load_for_write(session, actor, transaction_id, expected_version)
+    if tx.deleted_at is not None:
+        raise ConflictError("the transaction is deleted; restore it before editing it")
+    changes = data.model_dump(exclude_unset=True)
+    if not changes:
+        return to_read(tx)
+    before = snapshot(tx)
+    old_currency, old_entries = tx.currency, _entry_tuples(tx)
+    money_changed = bool(_MONEY_FIELDS & changes.keys())
+    # Every change first, then one flush: one UPDATE, so the version goes up by exactly one.
+    with session.no_autoflush:
+        for field in ("description", "date", "category", "notes"):
+            if field in changes:
+                if changes[field] is None and field in ("description", "date"):
+                    raise ValidationError.at(field, "cannot be removed")
+                setattr(tx, field, changes[field])
+        if money_changed:
+            currency = _currency(data.currency or tx.currency)
+            if data.kind is not None:
+                tx.kind = data.kind
+            if data.amount is not None:
+                tx.amount = _amount(data.amount, currency)
+            tx.currency = currency.code
+            await _compute_into(
+                session,
+                tx,
+                currency=currency,
+                paid_by=data.paid_by or _stored_payers(tx, single_pays_all=True),
+                split=data.split or _stored_split(tx),
+            )
+    await flush_versioned(session, "transaction")
+    if money_changed:
+        await balances.apply(
+            session, group_id=tx.group_id, currency=old_currency, entries=old_entries, sign=-1
+        )
+        await balances.apply(
+            session, group_id=tx.group_id, currency=tx.currency, entries=_entry_tuples(tx), sign=1
+        )
+    after = snapshot(tx)
+    activity.record(
+        session,
+        actor,
+        group_id=tx.group_id,
+        action="transaction.update",
+        target_type="transaction",
+        target_id=tx.id,
+        before=before,
+        after=after,
+    )
+    return to_read(tx)
+
+
+def _stored_payers(tx: Transaction, *, single_pays_all: bool) -> list[PayerIn]:
+    stored = tx.split_params["paid_by"]
+    if single_pays_all and len(stored) == 1:
+        return [PayerIn(member_id=uuid.UUID(stored[0]["member_id"]))]
+    return [PayerIn(member_id=uuid.UUID(p["member_id"]), amount=p["amount"]) for p in stored]
+
+
+def _stored_split(tx: Transaction) -> SplitIn:
+    split = tx.split_params["split"]
+    return SplitIn(
+        mode=SplitMode(split["mode"]),
+        entries=[SplitEntryIn.model_validate(e) for e in split["entries"]],
+    )
+
+
+async def _set_deleted(
+    session: AsyncSession,
+    actor: User,
+    transaction_id: uuid.UUID,
+    *,
+    deleted: bool,
+    expected_version: int | None,
+) -> TransactionRead:
+    tx, _found = await _load_for_write(session, actor, transaction_id, expected_version)
+    if (tx.deleted_at is not None) == deleted:
+        return to_read(tx)  # already so: repeating a delete or restore changes nothing
+    tx.deleted_at = utcnow() if deleted else None
+    await flush_versioned(session, "transaction")
+    await balances.apply(
+        session,
+        group_id=tx.group_id,
+        currency=tx.currency,
+        entries=_entry_tuples(tx),
+        sign=-1 if deleted else 1,
+    )
+    activity.record(
+        session,
+        actor,
+        group_id=tx.group_id,
+        action="transaction.delete" if deleted else "transaction.restore",
+        target_type="transaction",
+        target_id=tx.id,
+        before={"deleted": not deleted, "version": tx.version - 1},
+        after={"deleted": deleted, "version": tx.version},
+    )
+    return to_read(tx)
+
+
+async def delete(
+    session: AsyncSession,
+    actor: User,
+    transaction_id: uuid.UUID,
+    *,
+    expected_version: int | None = None,
+) -> TransactionRead:
+    """Soft-delete: the transaction stops counting and can be restored."""
+    return await _set_deleted(
+        session, actor, transaction_id, deleted=True, expected_version=expected_version
+    )
+
+
+async def restore(
+    session: AsyncSession,
+    actor: User,
+    transaction_id: uuid.UUID,
+    *,
+    expected_version: int | None = None,
+) -> TransactionRead:
+    return await _set_deleted(
+        session, actor, transaction_id, deleted=False, expected_version=expected_version
+    )
+
+
+async def list_transactions(
+    session: AsyncSession,
+    actor: User,
+    filters: TransactionFilter | None = None,
+    *,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> Page[TransactionRead]:
+    """Transactions across the actor's groups (or one), newest first, by keyset pages."""
+    filters = filters or TransactionFilter()
+    check_limit(limit)
+    query = _readable(actor)
+    if filters.group_id is not None:
+        await membership(session, actor, filters.group_id)
+        query = query.where(Transaction.group_id == filters.group_id)
+    if filters.date_from is not None:
+        query = query.where(Transaction.date >= filters.date_from)
+    if filters.date_to is not None:
+        query = query.where(Transaction.date <= filters.date_to)
+    if filters.kind is not None:
+        query = query.where(Transaction.kind == filters.kind)
+    if filters.category is not None:
+        query = query.where(func.lower(Transaction.category) == filters.category.lower())
+    if filters.member_id is not None:
+        query = query.where(
+            exists().where(
+                Entry.transaction_id == Transaction.id, Entry.member_id == filters.member_id
+            )
+        )
+    if filters.text:
+        pattern = "%" + _escape_like(filters.text.lower()) + "%"
+        query = query.where(
+            or_(
+                func.lower(Transaction.description).like(pattern, escape="\\"),
+                func.lower(Transaction.notes).like(pattern, escape="\\"),
+            )
+        )
+    if filters.deleted == "exclude":
+        query = query.where(Transaction.deleted_at.is_(None))
+    elif filters.deleted == "only":
+        query = query.where(Transaction.deleted_at.is_not(None))
+    if cursor is not None:
+        last_date, last_id = decode_cursor(cursor, "date", "uuid")
+        query = query.where(
+            (Transaction.date < last_date)
+            | ((Transaction.date == last_date) & (Transaction.id < last_id))
+        )
+    rows = (
+        await session.scalars(
+            query.order_by(Transaction.date.desc(), Transaction.id.desc()).limit(limit + 1)
+        )
+    ).all()
+    items = [to_read(tx) for tx in rows[:limit]]
+    last = rows[limit - 1] if len(rows) > limit else None
+    return Page(items=items, next_cursor=encode_cursor(last.date, last.id) if last else None)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+__all__ = [
+    "TransactionKind",
+    "create",
+    "delete",
+    "get",
+    "list_transactions",
+    "restore",
+    "update",
+]
