@@ -146,11 +146,16 @@ async def run_database(name: str, url: str, sizes: list[int]) -> None:
         assert report.ok, "bulk load left the balances out of step"
         best = await time_reads(engine, actor, group_id)
         results.append((size, best))
-        print(f"{name:10} {size:>9,} tx  balance read {best * 1e3:7.3f} ms"
-              f"  (ratio to {sizes[0]:,}: {best / results[0][1]:4.2f}x; load {load_s:5.1f} s)")  # fmt: skip
+        ratio = best / results[0][1]
+        print(
+            f"{name:10} {size:>9,} tx  balance read {best * 1e3:7.3f} ms"
+            f"  (ratio to {sizes[0]:,}: {ratio:4.2f}x; load {load_s:5.1f} s)"
+        )
     rate = await time_creates(engine, actor, group_id)
-    print(f"{name:10} transactions.create through the service: {rate:,.0f} per second "
-          f"(one committed database transaction each, {len(member_ids)}-way equal split)")  # fmt: skip
+    print(
+        f"{name:10} transactions.create through the service: {rate:,.0f} per second "
+        f"(one committed database transaction each, {len(member_ids)}-way equal split)"
+    )
     await engine.dispose()
 
 
