@@ -11,6 +11,7 @@ import binascii
 import datetime as dt
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pennywise_core.errors import ValidationError
@@ -39,7 +40,7 @@ def decode_cursor(cursor: str, *kinds: Kind) -> list[Any]:
         ) from None
 
 
-_PARSE = {
+_PARSE: dict[str, Callable[[str], Any]] = {
     "date": dt.date.fromisoformat,
     "datetime": dt.datetime.fromisoformat,
     "uuid": uuid.UUID,

@@ -24,7 +24,7 @@ class Membership:
         return self.member.role
 
 
-def memberships_of(actor: User) -> Select[tuple[Group, Member]]:
+def memberships_of(actor: User) -> Select[Group, Member]:
     """Every live group the actor belongs to, with their member row."""
     return (
         select(Group, Member)
@@ -37,7 +37,7 @@ def memberships_of(actor: User) -> Select[tuple[Group, Member]]:
     )
 
 
-def readable_group_ids(actor: User) -> Select[tuple[uuid.UUID]]:
+def readable_group_ids(actor: User) -> Select[uuid.UUID]:
     """A subquery of the ids of every group the actor can read."""
     return (
         select(Member.group_id)

@@ -174,7 +174,7 @@ async def create(session: AsyncSession, actor: User, data: TransactionCreate) ->
     return to_read(tx)
 
 
-def _readable(actor: User) -> Select[tuple[Transaction]]:
+def _readable(actor: User) -> Select[Transaction]:
     return (
         select(Transaction)
         .where(Transaction.group_id.in_(readable_group_ids(actor)))
