@@ -21,6 +21,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -150,8 +151,7 @@ async def check_schema(engine: AsyncEngine) -> None:
             f"the database at {engine.url.render_as_string(hide_password=True)} has no "
             f"Pennywise schema; {UPGRADE_HINT}"
         )
-    script = ScriptDirectory.from_config(alembic_config())
-    if script.get_revision(current) is None:
+    if not _known_revision(current):
         raise SchemaOutOfDateError(
             f"the database is at revision {current}, which this version of Pennywise does "
             "not know: it was written by a newer Pennywise; upgrade the pennywise package"
@@ -160,6 +160,14 @@ async def check_schema(engine: AsyncEngine) -> None:
         f"the database is at revision {current} but this version of Pennywise needs {head}; "
         + UPGRADE_HINT
     )
+
+
+def _known_revision(revision: str) -> bool:
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        return script.get_revision(revision) is not None
+    except CommandError:  # alembic raises for an id it has never seen
+        return False
 
 
 async def open_database(url: str | None = None, *, create: bool = True) -> AsyncEngine:
