@@ -1,0 +1,183 @@
+"""The application factory: ``uvicorn pennywise_api.app:create_app --factory``.
+
+With no configuration the app opens the embedded SQLite database (created at the latest
+revision on first use) and serves ``/api/v1``; ``PENNYWISE_*`` settings point it at
+PostgreSQL, set the JWT secret, CORS origins and the rest (see
+:class:`pennywise_core.settings.Settings`). The process keeps no state of its own: any
+number of them on one database behave like one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.middleware import Middleware
+
+from pennywise_api.deps import API_PREFIX, IdempotentReplay, replay_handler
+from pennywise_api.docs import install_docs
+from pennywise_api.logs import configure_logging, get_logger
+from pennywise_api.middleware import (
+    REQUEST_ID_HEADER,
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+)
+from pennywise_api.problems import install_exception_handlers, problem_schemas
+from pennywise_api.routers import (
+    activity,
+    api_tokens,
+    auth,
+    balances,
+    groups,
+    health,
+    invites,
+    members,
+    settle_up,
+    transactions,
+    users,
+)
+from pennywise_core import __version__, tokens
+from pennywise_core.db import open_database, session_factory
+from pennywise_core.settings import Settings, get_settings
+
+TITLE = "Pennywise"
+DESCRIPTION = """\
+Shared and personal expenses: groups, members, transactions in every split mode, balances
+and the fewest transfers that settle them.
+
+* Authenticate with `POST /api/v1/auth/token` (OAuth2 password form, `username` is the
+  email) and send `Authorization: Bearer <access_token>`; or use a personal API token.
+* Amounts are decimal strings (`"12.34"`) with their ISO 4217 currency; a JSON number is
+  refused.
+* Errors are `application/problem+json` (RFC 9457) with a `request_id`.
+* Creating POSTs accept `Idempotency-Key`; groups and transactions carry an `ETag`, and
+  their PATCH and DELETE take `If-Match`.
+"""
+
+ROUTERS = (
+    auth.router,
+    api_tokens.router,
+    users.router,
+    groups.router,
+    members.router,
+    invites.group_router,
+    invites.router,
+    balances.router,
+    settle_up.router,
+    activity.router,
+    transactions.router,
+)
+
+
+def operation_id(route: APIRoute) -> str:
+    """``<tag>_<name>``, e.g. ``groups_create``: the generated client's method names."""
+    prefix = f"{route.tags[0]}_" if route.tags else ""
+    return f"{prefix}{route.name}".replace("-", "_")
+
+
+def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None) -> FastAPI:
+    """Build the app.
+
+    ``engine``: an engine the caller owns (tests, an embedding program). The app then uses
+    it as it is, without checking the schema and without disposing of it. Otherwise the
+    lifespan opens ``settings.database_url`` with :func:`~pennywise_core.db.open_database`
+    (refusing a schema that is behind) and disposes of the engine on shutdown.
+
+    Outside development, an unusable JWT secret stops the app here, before it serves.
+    """
+    settings = settings or get_settings()
+    tokens.check_secret(settings)
+    configure_logging()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if engine is not None:
+            yield
+            return
+        opened = await open_database(settings.database_url)
+        app.state.engine = opened
+        app.state.session_maker = session_factory(opened)
+        get_logger().info("database open", url=opened.url.render_as_string(hide_password=True))
+        try:
+            yield
+        finally:
+            app.state.session_maker = None
+            await opened.dispose()
+
+    middleware = [
+        Middleware(RequestContextMiddleware),
+        Middleware(BodySizeLimitMiddleware),
+    ]
+    if settings.cors_origins:
+        middleware.insert(
+            0,
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "PATCH", "DELETE"],
+                allow_headers=[
+                    "Authorization",
+                    "Content-Type",
+                    "Idempotency-Key",
+                    "If-Match",
+                    REQUEST_ID_HEADER,
+                ],
+                expose_headers=[
+                    "ETag",
+                    "Location",
+                    "Retry-After",
+                    REQUEST_ID_HEADER,
+                    "Idempotent-Replayed",
+                ],
+                max_age=600,
+            ),
+        )
+
+    app = FastAPI(
+        title=TITLE,
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        generate_unique_id_function=operation_id,
+        middleware=middleware,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_maker = session_factory(engine) if engine is not None else None
+    app.state.google_transport = None  # None: the core's caching transport to Google
+
+    install_exception_handlers(app)
+    app.add_exception_handler(IdempotentReplay, replay_handler)
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(health.router)
+    install_docs(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema plus the problem+json schemas the error responses refer to."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            openapi_version=app.openapi_version,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(problem_schemas())
+        schema["components"]["schemas"] = dict(sorted(components.items()))
+        app.openapi_schema = schema
+    return app.openapi_schema

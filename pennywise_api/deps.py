@@ -1,0 +1,226 @@
+"""The dependencies every router shares: the session, the caller, versions and idempotency.
+
+* :func:`get_session`: one session per request; commit when the handler returned, roll back
+  when it raised. It is ``scope="function"``, so the commit happens *before* the response
+  is sent: a failed commit is an error response, never a 2xx for a lost write.
+* :data:`CurrentPrincipal` / :data:`ReadUser` / :data:`WriteUser`: ``Authorization:
+  Bearer`` through ``services.auth.authenticate_bearer``. Missing credentials are a 401
+  problem (never a 422); a read-scope API token on a mutating route is a 403.
+* :data:`ExpectedVersion`: ``If-Match`` as the ``expected_version`` the services check.
+* :class:`Idempotency`: ``Idempotency-Key`` on creating POSTs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Header, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.responses import JSONResponse
+
+from pennywise_core.errors import AuthenticationError, PennywiseError, PermissionDeniedError
+from pennywise_core.models import User
+from pennywise_core.services import auth, idempotency
+
+API_PREFIX = "/api/v1"
+TOKEN_URL = f"{API_PREFIX}/auth/token"
+
+T = TypeVar("T")
+
+# --- the database session ------------------------------------------------------------------
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    maker: async_sessionmaker[AsyncSession] | None = getattr(
+        request.app.state, "session_maker", None
+    )
+    if maker is None:
+        raise RuntimeError("the database is not open: run the app with its lifespan")
+    async with maker() as session:
+        try:
+            yield session
+        except PennywiseError as exc:
+            # A few errors record something that must outlive the failed request (a failed
+            # login is counted, a reused refresh token revokes its family): they say so.
+            if getattr(exc, "keep_changes", False):
+                await session.commit()
+            else:
+                await session.rollback()
+            raise
+        except BaseException:
+            await session.rollback()
+            raise
+        else:
+            await session.commit()
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+# --- the caller ----------------------------------------------------------------------------
+
+oauth2_scheme = OAuth2PasswordBearer(
+    tokenUrl=TOKEN_URL,
+    auto_error=False,
+    description="An access token from `POST /auth/token` (or Google sign-in), or a "
+    "personal API token.",
+)
+
+
+async def get_principal(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> auth.Principal:
+    if not token:
+        raise AuthenticationError("this needs a bearer token in the Authorization header")
+    principal = await auth.authenticate_bearer(session, token)
+    request.state.user_id = principal.user.id
+    return principal
+
+
+CurrentPrincipal = Annotated[auth.Principal, Depends(get_principal)]
+
+
+async def get_user(principal: CurrentPrincipal) -> User:
+    return principal.user
+
+
+async def get_writing_user(principal: CurrentPrincipal) -> User:
+    if principal.scope != "write":
+        raise PermissionDeniedError("this API token is read-only; this operation needs write")
+    return principal.user
+
+
+async def get_signed_in_user(principal: CurrentPrincipal) -> User:
+    if principal.via != "jwt":
+        raise PermissionDeniedError(
+            "this needs a signed-in session (an access token), not an API token"
+        )
+    return principal.user
+
+
+ReadUser = Annotated[User, Depends(get_user)]
+"""The authenticated user, for routes that only read."""
+WriteUser = Annotated[User, Depends(get_writing_user)]
+"""The authenticated user, for routes that change something (read-only tokens get 403)."""
+SignedInUser = Annotated[User, Depends(get_signed_in_user)]
+"""A person signed in with an access token: API tokens get 403 (they cannot mint more)."""
+
+# --- versions: ETag and If-Match -----------------------------------------------------------
+
+_STRONG_ETAG = re.compile(r'^\s*"(\d{1,18})"\s*$')
+
+
+def etag(version: int) -> str:
+    """A strong entity tag for a versioned resource: ``"<version>"``."""
+    return f'"{version}"'
+
+
+def set_etag(response: Response, version: int) -> None:
+    response.headers["ETag"] = etag(version)
+
+
+def _expected_version(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='The ETag you read (`"<version>"`): the write is refused with 412 if '
+            "the resource changed since. `*` or no header: no check.",
+        ),
+    ] = None,
+) -> int | None:
+    if if_match is None or if_match.strip() == "*":
+        return None
+    match = _STRONG_ETAG.match(if_match)
+    # A tag we never handed out (weak, a list, garbage) can match no current version:
+    # version 0 never exists, so the service answers 412 with the current version.
+    return int(match.group(1)) if match else 0
+
+
+ExpectedVersion = Annotated[int | None, Depends(_expected_version)]
+
+# --- idempotency ---------------------------------------------------------------------------
+
+REPLAYED_HEADER = "Idempotent-Replayed"
+_KEPT_HEADERS = ("etag", "location")
+
+
+class IdempotentReplay(Exception):
+    """Raised by :class:`Idempotency` to answer with a stored response instead of running."""
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+async def replay_handler(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, IdempotentReplay)
+    return exc.response
+
+
+class Idempotency:
+    """``Idempotency-Key`` on a creating POST.
+
+    Before the handler runs: a stored response for (user, key) is replayed as it was (with
+    ``Idempotent-Replayed: true``); the same key with a different request is a 422 (raised by
+    the core). After the service call, :meth:`save` stores the response in the same
+    database transaction as the write, so either both happen or neither. The fingerprint is
+    the SHA-256 of method, path and body.
+    """
+
+    def __init__(self, session: AsyncSession, user: User, key: str | None, fingerprint: str):
+        self.session = session
+        self.user = user
+        self.key = key
+        self.fingerprint = fingerprint
+
+    async def save(self, response: Response, result: T, *, status_code: int) -> T:
+        """Remember ``result`` as the answer to this key; returns ``result`` unchanged."""
+        if self.key is not None:
+            headers = {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
+            await idempotency.save(
+                self.session,
+                user_id=self.user.id,
+                key=self.key,
+                fingerprint=self.fingerprint,
+                status=status_code,
+                body=jsonable_encoder(result),
+                headers=headers,
+            )
+        return result
+
+
+async def get_idempotency(
+    request: Request,
+    session: SessionDep,
+    user: WriteUser,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            description="Any unique string (a UUID is ideal), reused when retrying this same "
+            "request: a retry gets the first answer back instead of creating twice. Kept for "
+            "at least 24 hours.",
+        ),
+    ] = None,
+) -> Idempotency:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    fingerprint = idempotency.fingerprint(request.method, target, await request.body())
+    if idempotency_key is not None:
+        stored = await idempotency.lookup(
+            session, user_id=user.id, key=idempotency_key, fingerprint=fingerprint
+        )
+        if stored is not None:
+            headers = dict(stored.headers or {})
+            headers[REPLAYED_HEADER] = "true"
+            raise IdempotentReplay(
+                JSONResponse(stored.body, status_code=stored.status, headers=headers)
+            )
+    return Idempotency(session, user, idempotency_key, fingerprint)
+
+
+IdempotencyDep = Annotated[Idempotency, Depends(get_idempotency)]

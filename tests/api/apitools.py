@@ -1,0 +1,134 @@
+"""Plain helpers for the API tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
+
+from pennywise_core.models import Role
+
+API = "/api/v1"
+PROBLEM_BASE = "https://pennywise.dev/problems/"
+
+
+@dataclass
+class Actor:
+    """A user with a way to call the API as them."""
+
+    user_id: uuid.UUID
+    email: str
+    token: str
+    member_id: uuid.UUID | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def unique_email(name: str) -> str:
+    return f"{name}-{secrets.token_hex(4)}@example.org"
+
+
+@dataclass
+class World:
+    """A group with one user in each role, a placeholder, an outsider and a transaction.
+
+    The transaction (60.00 EUR) was created and paid by the owner, split equally between the
+    owner and the member: the member owes the owner 30.00, the placeholders owe nothing.
+    """
+
+    owner: Actor
+    admin: Actor
+    member: Actor
+    viewer: Actor
+    outsider: Actor
+    group_id: uuid.UUID
+    placeholder_id: uuid.UUID
+    spare_placeholder_id: uuid.UUID
+    transaction_id: uuid.UUID
+    api_token_id: uuid.UUID
+    by_role: dict[Role, Actor] = field(default_factory=dict)
+
+
+# --- the routes ----------------------------------------------------------------------------
+
+
+def api_routes(app: FastAPI) -> list[tuple[str, RouteContext]]:
+    """Every (method, route) the app serves under /api/v1, with their full paths.
+
+    ``app.routes`` holds included routers as nodes of a tree (FastAPI >= 0.137):
+    :func:`fastapi.routing.iter_route_contexts` flattens it.
+    """
+    return sorted(
+        (
+            (method, context)
+            for context in iter_route_contexts(app.routes)
+            if isinstance(context.original_route, APIRoute) and (context.path or "").startswith(API)
+            for method in context.methods or ()
+        ),
+        key=lambda pair: (pair[1].path or "", pair[0]),
+    )
+
+
+def route_key(method: str, route: RouteContext) -> str:
+    return f"{method} {route.path}"
+
+
+def fill_path(path: str, world: World | None = None, **overrides: uuid.UUID) -> str:
+    """The route's path with its ids filled in: the world's (or random ones)."""
+    values: dict[str, uuid.UUID] = {}
+    if world is not None:
+        values = {
+            "group_id": world.group_id,
+            "member_id": world.spare_placeholder_id,
+            "transaction_id": world.transaction_id,
+            "token_id": world.api_token_id,
+        }
+    values.update(overrides)
+    for name in ("group_id", "member_id", "transaction_id", "token_id"):
+        path = path.replace("{" + name + "}", str(values.get(name) or uuid.uuid4()))
+    assert "{" not in path, f"a path parameter the tests do not know: {path}"
+    return path
+
+
+def valid_body(key: str, world: World) -> dict[str, Any] | None:
+    """A body that passes validation for the route, so that what it tests is the answer."""
+    bodies: dict[str, Any] = {
+        f"PATCH {API}/groups/{{group_id}}": {"name": "Renamed"},
+        f"POST {API}/groups/{{group_id}}/members": {"display_name": f"Zed {secrets.token_hex(2)}"},
+        f"PATCH {API}/groups/{{group_id}}/members/{{member_id}}": {"weight": "2"},
+        f"POST {API}/groups/{{group_id}}/invites": {"member_id": str(world.placeholder_id)},
+        f"POST {API}/groups/{{group_id}}/settle-up": {},
+        f"POST {API}/transactions": {
+            "group_id": str(world.group_id),
+            "description": "Taxi",
+            "amount": "12.00",
+        },
+        f"PATCH {API}/transactions/{{transaction_id}}": {"description": "Late dinner"},
+        f"POST {API}/groups": {"name": "New group"},
+        f"POST {API}/auth/api-tokens": {"name": "script"},
+        f"POST {API}/auth/password": {"current_password": "x", "new_password": "y"},
+        f"POST {API}/invites/accept": {"token": "pwi_unknown"},
+    }
+    return bodies.get(key)
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The response is an RFC 9457 problem with this status and the request's id."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"].startswith(PROBLEM_BASE)
+    assert isinstance(body["title"], str)
+    assert body["title"]
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
+    assert body["request_id"] == response.headers["x-request-id"]
+    return body
