@@ -73,8 +73,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(connection: Connection) -> None:
     # IMMEDIATE takes the write lock up front. With a plain (deferred) BEGIN two writers
     # that both read first deadlock on the upgrade to a write lock, and SQLite answers
-    # "database is locked" at once instead of waiting out busy_timeout. Readers are not
-    # blocked: in WAL mode they read the last committed state while one writer writes.
+    # "database is locked" at once instead of waiting out busy_timeout. The price: every
+    # transaction through this engine, reads included, waits its turn. That is right for
+    # the embedded single-user database; many concurrent users belong on PostgreSQL.
+    # (Other processes reading the file are not blocked: WAL readers see the last commit.)
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

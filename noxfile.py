@@ -1,0 +1,99 @@
+"""Developer and CI tasks. ``python3 -m nox`` runs lint, typecheck and tests.
+
+Every session installs from ``[dependency-groups]`` in pyproject.toml, so the versions live
+in one place. Pip honours ``PIP_INDEX_URL`` / ``PIP_FIND_LINKS``, so the sessions work from a
+registry mirror too.
+
+    nox -s tests_sqlite -- -k money     # arguments after -- go to pytest
+    nox -s tests_postgres               # needs PENNYWISE_TEST_POSTGRES_URL or a local server
+    nox -R -s tests                     # reuse the venv and skip the install step
+
+Virtualenvs are reused (``reuse_venv = "yes"``): the install step still runs and picks up
+new dependencies, but a venv is not rebuilt on every run; ``--reuse-venv=never`` (or
+``rm -r .nox``) rebuilds them. CI starts from a fresh clone, so it always builds them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "typecheck", "tests"]
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+PYTHON = "3.11"
+PACKAGES = ["pennywise_core", "pennywise_api", "pennywise_client", "pennywise_cli"]
+# -n auto: each xdist worker makes its own SQLite files and PostgreSQL databases.
+PYTEST = ["pytest", "-n", "auto", "--dist", "loadgroup"]
+
+
+def install(session: nox.Session, *groups: str, project: bool = True) -> None:
+    requirements = [
+        req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)
+    ]
+    session.install(*(["-e", "."] if project else []), *requirements)
+
+
+def pytest(session: nox.Session, *args: str, databases: str = "sqlite,postgresql") -> None:
+    """Run pytest on the given backends (see tests/conftest.py)."""
+    install(session, "test")
+    session.run(*PYTEST, *args, *session.posargs, env={"PENNYWISE_TEST_DATABASES": databases})
+
+
+@nox.session(python=PYTHON)
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format) and the import-linter layering contracts."""
+    # No project install: ruff reads files, and lint-imports finds the packages in the cwd.
+    install(session, "lint", project=False)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports")
+
+
+@nox.session(python=PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """mypy: pennywise_core strictly (see [tool.mypy] overrides), the other packages not."""
+    install(session, "typing")
+    session.run("mypy", *PACKAGES, *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def tests(session: nox.Session) -> None:
+    """The whole suite, on SQLite and PostgreSQL."""
+    pytest(session)
+
+
+@nox.session(python=PYTHON)
+def tests_sqlite(session: nox.Session) -> None:
+    """The whole suite on SQLite only: no server needed."""
+    pytest(session, databases="sqlite")
+
+
+@nox.session(python=PYTHON)
+def tests_postgres(session: nox.Session) -> None:
+    """The database tests on PostgreSQL only (tests without a database run too)."""
+    pytest(session, databases="postgresql")
+
+
+@nox.session(python=PYTHON)
+def migrations(session: nox.Session) -> None:
+    """Upgrade/downgrade/drift checks of migrations/ on both backends."""
+    pytest(session, "tests/test_migrations.py")
+
+
+@nox.session(python=PYTHON)
+def bench(session: nox.Session) -> None:
+    """Run every benchmarks/bench_*.py and show what it prints (ratios, not pass/fail)."""
+    scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
+    if not scripts:
+        session.error("no benchmarks/bench_*.py to run")
+    install(session, "bench")
+    for script in scripts:
+        session.log(f"--- {script.relative_to(ROOT)}")
+        session.run("python", str(script), *session.posargs, env={"PYTHONUNBUFFERED": "1"})
