@@ -56,8 +56,9 @@ and the fewest transfers that settle them.
 * Amounts are decimal strings (`"12.34"`) with their ISO 4217 currency; a JSON number is
   refused.
 * Errors are `application/problem+json` (RFC 9457) with a `request_id`.
-* Creating POSTs accept `Idempotency-Key`; groups and transactions carry an `ETag`, and
-  their PATCH and DELETE take `If-Match`.
+* Creating POSTs accept `Idempotency-Key`, except the two that return a new secret (API
+  tokens and invites), which never store their response; groups and transactions carry an
+  `ETag`, and their PATCH and DELETE take `If-Match`.
 """
 
 ROUTERS = (
@@ -153,7 +154,6 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_maker = session_factory(engine) if engine is not None else None
-    app.state.google_transport = None  # None: the core's caching transport to Google
 
     install_exception_handlers(app)
     app.add_exception_handler(IdempotentReplay, replay_handler)

@@ -7,7 +7,10 @@
   Bearer`` through ``services.auth.authenticate_bearer``. Missing credentials are a 401
   problem (never a 422); a read-scope API token on a mutating route is a 403.
 * :data:`ExpectedVersion`: ``If-Match`` as the ``expected_version`` the services check.
-* :class:`Idempotency`: ``Idempotency-Key`` on creating POSTs.
+* :class:`Idempotency`: ``Idempotency-Key`` on creating POSTs, except those whose response
+  holds a secret (an API token, an invite): a replay would have to store it in clear.
+* :func:`google_certs_transport`: how Google sign-in fetches Google's certificates; tests
+  override it (``app.dependency_overrides``) to serve a local key offline.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Header, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.security import OAuth2PasswordBearer
+from google.auth import transport as google_transport
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.responses import JSONResponse
 
@@ -95,20 +99,22 @@ async def get_writing_user(principal: CurrentPrincipal) -> User:
     return principal.user
 
 
-async def get_signed_in_user(principal: CurrentPrincipal) -> User:
-    if principal.via != "jwt":
-        raise PermissionDeniedError(
-            "this needs a signed-in session (an access token), not an API token"
-        )
-    return principal.user
-
-
 ReadUser = Annotated[User, Depends(get_user)]
 """The authenticated user, for routes that only read."""
 WriteUser = Annotated[User, Depends(get_writing_user)]
 """The authenticated user, for routes that change something (read-only tokens get 403)."""
-SignedInUser = Annotated[User, Depends(get_signed_in_user)]
-"""A person signed in with an access token: API tokens get 403 (they cannot mint more)."""
+
+# --- Google's certificates -----------------------------------------------------------------
+
+
+def google_certs_transport() -> google_transport.Request:
+    """The google-auth transport that fetches Google's certificates for ``POST /auth/google``:
+    the core's process-wide caching one. Override this dependency to serve other keys (the
+    tests sign ID tokens with a local RSA key and serve its certificate offline)."""
+    return auth.google_certs_transport()
+
+
+GoogleCertsTransport = Annotated[google_transport.Request, Depends(google_certs_transport)]
 
 # --- versions: ETag and If-Match -----------------------------------------------------------
 
@@ -165,6 +171,11 @@ async def replay_handler(_request: Request, exc: Exception) -> Response:
 class Idempotency:
     """``Idempotency-Key`` on a creating POST.
 
+    Never on a route whose response carries a secret (a new API token or invite token): the
+    stored response is kept as it was sent, so the secret would sit in clear in
+    ``idempotency_records`` for a day. Those routes do not take this dependency and ignore
+    the header.
+
     Before the handler runs: a stored response for (user, key) is replayed as it was (with
     ``Idempotent-Replayed: true``); the same key with a different request is a 422 (raised by
     the core). After the service call, :meth:`save` stores the response in the same
@@ -202,9 +213,12 @@ async def get_idempotency(
         str | None,
         Header(
             alias="Idempotency-Key",
+            min_length=1,
+            max_length=idempotency.MAX_KEY_LENGTH,
+            pattern=r"^[ -~]+$",
             description="Any unique string (a UUID is ideal), reused when retrying this same "
             "request: a retry gets the first answer back instead of creating twice. Kept for "
-            "at least 24 hours.",
+            f"at least 24 hours. 1 to {idempotency.MAX_KEY_LENGTH} printable ASCII characters.",
         ),
     ] = None,
 ) -> Idempotency:

@@ -5,12 +5,11 @@ Candidates to move into :mod:`pennywise_core.schemas` when the CLI wants them to
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pennywise_core.schemas import CurrencyCode
+from pennywise_core.schemas import CurrencyCode, IsoDate
 
 
 class SettleUpRecord(BaseModel):
@@ -19,7 +18,7 @@ class SettleUpRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     currency: CurrencyCode | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
 
 
 class HealthRead(BaseModel):

@@ -1,86 +1,113 @@
-"""The ``pennywise`` command.
+"""The ``pennywise`` command: every noun registered in one place.
 
-Heavy modules (SQLAlchemy, the core services, uvicorn) are imported inside the commands
-that need them, so ``pennywise --help`` stays instant.
+Local mode (the default) runs the core on the embedded SQLite file in ``$PENNYWISE_HOME``
+(or ``--database-url``); remote mode (``--api-url`` / ``PENNYWISE_API_URL``, after
+``pennywise login``) talks to a Pennywise server. Every command is written once against
+:class:`pennywise_cli.backends.Backend`.
+
+Exit codes (see :mod:`pennywise_cli.errors`): 0 ok, 1 user error or invalid input, 2 usage,
+3 not found, 4 conflict or stale version, 5 not signed in or not allowed, 6 database schema
+out of date, 7 server or database unreachable or unavailable.
+
+Only Typer and the CLI's own light modules are imported here: SQLAlchemy, the core
+services, httpx, rich and uvicorn load inside the commands that use them, so
+``pennywise --help`` stays instant.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
-from collections.abc import Coroutine
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
 
-from pennywise_cli import db as db_commands
+from pennywise_cli.commands import (
+    activity,
+    auth,
+    balances,
+    db,
+    group,
+    member,
+    report,
+    serve,
+    settle,
+    token,
+    tx,
+)
+from pennywise_cli.errors import EXIT_CODES_HELP, ErrorBoundaryGroup
+from pennywise_cli.runtime import Options
 
 app = typer.Typer(
     name="pennywise",
+    cls=ErrorBoundaryGroup,
     help="Expense sharing and tracking, correct to the cent.",
+    epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    add_completion=False,
 )
-app.add_typer(db_commands.app, name="db")
 
-T = TypeVar("T")
-
-EXIT_USER_ERROR = 1
-EXIT_NOT_FOUND = 3
-EXIT_CONFLICT = 4
-EXIT_SCHEMA = 5
-
-
-def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run a command's coroutine; a Pennywise error becomes a message and an exit code."""
-    from pennywise_core.errors import (
-        ConflictError,
-        NotFoundError,
-        PennywiseError,
-        SchemaOutOfDateError,
-    )
-
-    try:
-        return asyncio.run(coroutine)
-    except PennywiseError as exc:
-        if os.environ.get("PENNYWISE_DEBUG") == "1":
-            raise
-        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
-        code = {
-            NotFoundError: EXIT_NOT_FOUND,
-            ConflictError: EXIT_CONFLICT,
-            SchemaOutOfDateError: EXIT_SCHEMA,
-        }.get(type(exc), EXIT_USER_ERROR)
-        raise typer.Exit(code) from None
+# --- the nouns (one module each) ----------------------------------------------------------
+app.add_typer(group.app, name="group")
+app.add_typer(member.app, name="member")
+app.add_typer(tx.app, name="tx")
+app.command("balances")(balances.balances)
+app.command("settle")(settle.settle)
+app.command("activity")(activity.activity)
+app.command("report")(report.report)
+app.add_typer(db.app, name="db")
+app.command("serve")(serve.serve)
+app.command("login")(auth.login)
+app.command("logout")(auth.logout)
+app.add_typer(token.app, name="token")
 
 
-@app.command()
-def serve(
+def _version(value: bool) -> None:
+    if value:
+        from pennywise_cli import __version__
+
+        typer.echo(f"pennywise {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
     *,
-    host: Annotated[
-        str, typer.Option(envvar="PENNYWISE_HOST", help="Address to listen on.")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="PENNYWISE_PORT", help="Port to listen on.")] = 8000,
-    workers: Annotated[
-        int, typer.Option(min=1, help="Worker processes (the API keeps no state of its own).")
-    ] = 1,
+    api_url: Annotated[
+        str | None,
+        typer.Option(
+            "--api-url",
+            envvar="PENNYWISE_API_URL",
+            help="A Pennywise server (remote mode), e.g. https://pennywise.example.org. "
+            "Unset: local mode on this machine's database.",
+            show_default=False,
+        ),
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            envvar="PENNYWISE_DATABASE_URL",
+            help="Local mode's database (SQLAlchemy URL) "
+            "[default: the SQLite file in PENNYWISE_HOME].",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
 ) -> None:
-    """Run the HTTP API (on the embedded SQLite database unless PENNYWISE_DATABASE_URL says
-    otherwise). Interactive docs at /docs."""
-    import uvicorn
+    """Expense sharing and tracking, correct to the cent.
 
-    typer.echo(f"Pennywise API on http://{host}:{port}  (docs: /docs)", err=True)
-    uvicorn.run(
-        "pennywise_api.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        timeout_graceful_shutdown=10,
-        log_level="warning",
-    )
+    Local mode (default): your data in a SQLite file in PENNYWISE_HOME, no server needed.
+    Remote mode: --api-url or PENNYWISE_API_URL, after `pennywise login`.
+    Output: --format table|json|csv on every command (table on a terminal, JSON when piped).
+    """
+    ctx.obj = Options(api_url=api_url or None, database_url=database_url or None)
 
 
 def run() -> None:
@@ -89,4 +116,4 @@ def run() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(run())
+    run()

@@ -10,9 +10,9 @@ import datetime as dt
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from pennywise_core.schemas import Input, Name, Output
+from pennywise_core.schemas import Input, Name, NewPassword, Output
 
 Scope = Literal["read", "write"]
 
@@ -33,7 +33,7 @@ class TokenPair(BaseModel):
 class ApiTokenCreate(Input):
     name: Name
     scope: Scope = "read"
-    expires_in_days: int = Field(default=90, ge=1, le=365)
+    expires_in_days: StrictInt = Field(default=90, ge=1, le=365)
 
 
 class ApiTokenRead(Output):
@@ -59,7 +59,7 @@ class ApiTokenCreated(ApiTokenRead):
 class InviteCreate(Input):
     member_id: uuid.UUID
     """The placeholder member the invited person will become."""
-    expires_in_hours: int = Field(default=7 * 24, ge=1, le=30 * 24)
+    expires_in_hours: StrictInt = Field(default=7 * 24, ge=1, le=30 * 24)
 
 
 class InviteRead(Output):
@@ -85,4 +85,4 @@ class PasswordChange(Input):
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     current_password: str = Field(min_length=1, max_length=1024)
-    new_password: str = Field(min_length=1, max_length=1024)
+    new_password: NewPassword

@@ -11,13 +11,17 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 from importlib.resources import files
-
-from passlib.context import CryptContext
+from typing import TYPE_CHECKING
 
 from pennywise_core.errors import ValidationError
 
+if TYPE_CHECKING:
+    from passlib.context import CryptContext
+
 MIN_LENGTH = 8
 MAX_LENGTH = 128
+"""The policy's bounds, in characters (code points) of the NFKC form; the input schemas
+(``UserCreate.password``, ``PasswordChange.new_password``) declare the same bounds."""
 
 
 @cache
@@ -31,7 +35,10 @@ def _common_passwords() -> frozenset[str]:
 
 @cache
 def _context() -> CryptContext:
-    # Built on first use, not at import: importing the core must stay cheap.
+    # Built (and passlib imported) on first use, not at import: importing the core, or the
+    # schemas that share this module's bounds, must stay cheap.
+    from passlib.context import CryptContext
+
     return CryptContext(schemes=["argon2"], deprecated="auto", argon2__type="ID")
 
 

@@ -10,6 +10,7 @@ can name the field.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
@@ -21,9 +22,12 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    StrictBool,
     StringConstraints,
+    WithJsonSchema,
 )
 
+from pennywise_core import passwords
 from pennywise_core.models import Role, SplitMode, TransactionKind
 
 MAX_ENTRIES = 500
@@ -45,6 +49,21 @@ DecimalStr = Annotated[
 ]
 """An amount, share or percentage as text; checked against its currency by the services."""
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    # JSON has no date type: a date travels as "YYYY-MM-DD", as the schema says. pydantic
+    # would also take a number, or a string of digits, as a Unix timestamp: "date": 0 would
+    # quietly be 1970-01-01. Python callers may pass a date.
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise ValueError('must be a date as "YYYY-MM-DD"')
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
+"""A calendar date as ``"YYYY-MM-DD"`` (or a :class:`datetime.date`), never a timestamp."""
+
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 CurrencyCode = Annotated[
     str,
@@ -52,13 +71,40 @@ CurrencyCode = Annotated[
 ]
 
 
-def _non_negative_weight(value: Decimal) -> Decimal:
+WEIGHT_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,6})?$"
+_WEIGHT = re.compile(WEIGHT_PATTERN)
+
+
+def _weight_text(value: Any) -> Any:
+    # A plain decimal, bounded: "1e999999999" is a valid Decimal of 11 characters that
+    # would print as a billion digits (exports print weights in fixed-point notation).
+    value = _no_numbers(value)
+    if isinstance(value, str) and not _WEIGHT.fullmatch(value):
+        raise ValueError(
+            'must be a plain decimal like "1" or "1.5" (at most 9 digits before the point '
+            "and 6 after)"
+        )
+    return value
+
+
+def _positive_weight(value: Decimal) -> Decimal:
     if not value.is_finite() or value <= 0:
         raise ValueError("must be a positive number")
     return value
 
 
-Weight = Annotated[Decimal, BeforeValidator(_no_numbers), AfterValidator(_non_negative_weight)]
+Weight = Annotated[
+    Decimal,
+    BeforeValidator(_weight_text),
+    AfterValidator(_positive_weight),
+    # What the validators take, stated: a string (a JSON number is refused), not the
+    # "number or string" pydantic would declare for a Decimal.
+    WithJsonSchema(
+        {"type": "string", "pattern": WEIGHT_PATTERN, "examples": ["1", "1.5"]},
+        mode="validation",
+    ),
+]
+"""A member's default weight in shares splits: a positive decimal string."""
 
 
 class Input(BaseModel):
@@ -72,9 +118,25 @@ class Output(BaseModel):
 # --- users ----------------------------------------------------------------------------
 
 
+NewPassword = Annotated[
+    str,
+    Field(
+        min_length=passwords.MIN_LENGTH,
+        max_length=passwords.MAX_LENGTH,
+        description=f"{passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters, any "
+        "Unicode, never truncated; not one of the most common passwords.",
+    ),
+]
+"""A password being chosen. The schema states the policy's length bounds; the policy
+(:func:`pennywise_core.passwords.check_policy`) still applies them to the NFKC form and
+refuses common passwords."""
+
+
 class UserCreate(Input):
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
     email: EmailStr
-    password: str = Field(min_length=1, max_length=1024)
+    password: NewPassword
     display_name: Name
 
 
@@ -96,7 +158,7 @@ class GroupCreate(Input):
 class GroupUpdate(Input):
     name: Name | None = None
     default_currency: CurrencyCode | None = None
-    archived: bool | None = None
+    archived: StrictBool | None = None
 
 
 class GroupRead(Output):
@@ -171,7 +233,7 @@ class TransactionCreate(Input):
     amount: DecimalStr
     currency: CurrencyCode | None = None
     """Defaults to the group's currency."""
-    date: dt.date | None = None
+    date: IsoDate | None = None
     """Defaults to today (UTC)."""
     category: Category | None = None
     notes: Notes | None = None
@@ -187,7 +249,7 @@ class TransactionUpdate(Input):
     description: Description | None = None
     amount: DecimalStr | None = None
     currency: CurrencyCode | None = None
-    date: dt.date | None = None
+    date: IsoDate | None = None
     category: Category | None = None
     notes: Notes | None = None
     paid_by: list[PayerIn] | None = Field(default=None, min_length=1, max_length=MAX_ENTRIES)
@@ -241,8 +303,8 @@ class TransactionFilter(Input):
     """Filters for listing transactions; every one is optional and they combine with AND."""
 
     group_id: uuid.UUID | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
     member_id: uuid.UUID | None = None
     category: str | None = None
     text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None

@@ -25,12 +25,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pennywise_core import passwords, tokens
-from pennywise_core.auth_schemas import ApiTokenCreate, TokenPair
+from pennywise_core.auth_schemas import ApiTokenCreate, PasswordChange, TokenPair
 from pennywise_core.errors import (
     AuthenticationError,
     ConflictError,
     NotFoundError,
     PennywiseError,
+    PermissionDeniedError,
     RateLimitedError,
     ValidationError,
 )
@@ -97,11 +98,34 @@ class TestRegister:
                 session, UserCreate(email=new_email(), password="password1", display_name="A")
             )
 
-    async def test_short_password_refused(self, session: AsyncSession) -> None:
-        with pytest.raises(ValidationError, match="at least 8"):
-            await auth.register(
-                session, UserCreate(email=new_email(), password="a1b2c3", display_name="A")
-            )
+    @pytest.mark.parametrize("password", ["a1b2c3d", "x" * 129], ids=["7", "129"])
+    def test_the_schema_declares_the_policy_bounds(self, password: str) -> None:
+        with pytest.raises(PydanticValidationError) as caught:
+            UserCreate(email=new_email(), password=password, display_name="A")
+        assert password not in str(caught.value)  # never echoed
+        with pytest.raises(PydanticValidationError):
+            PasswordChange(current_password=PASSWORD, new_password=password)
+        schema = UserCreate.model_json_schema()["properties"]["password"]
+        assert (schema["minLength"], schema["maxLength"]) == (8, 128)
+        schema = PasswordChange.model_json_schema()["properties"]["new_password"]
+        assert (schema["minLength"], schema["maxLength"]) == (8, 128)
+
+    @pytest.mark.parametrize(
+        ("password", "message"),
+        [
+            # 8 code points as typed, 4 after NFKC composes each e + combining acute.
+            ("e\u0301" * 4, "at least 8"),
+            # 65 as typed, 130 after NFKC splits each ligature in two.
+            ("\ufb00" * 65, "at most 128"),
+        ],
+        ids=["shorter after NFKC", "longer after NFKC"],
+    )
+    async def test_the_policy_measures_the_nfkc_form(
+        self, session: AsyncSession, password: str, message: str
+    ) -> None:
+        data = UserCreate(email=new_email(), password=password, display_name="A")
+        with pytest.raises(ValidationError, match=message):
+            await auth.register(session, data)
 
     async def test_email_taken_case_insensitively(self, session: AsyncSession) -> None:
         email = new_email()
@@ -747,7 +771,9 @@ class TestApiTokens:
     ) -> None:
         user = await register(session)
         created = await auth.create_api_token(
-            session, user, ApiTokenCreate(name="backup script", scope="read", expires_in_days=30)
+            session,
+            auth.Principal.person(user),
+            ApiTokenCreate(name="backup script", scope="read", expires_in_days=30),
         )
         assert created.token.startswith("pwt_")
         assert created.token.startswith(created.prefix)
@@ -765,8 +791,12 @@ class TestApiTokens:
 
     async def test_authenticates_with_its_scope(self, session: AsyncSession) -> None:
         user = await register(session)
-        read = await auth.create_api_token(session, user, ApiTokenCreate(name="r", scope="read"))
-        write = await auth.create_api_token(session, user, ApiTokenCreate(name="w", scope="write"))
+        read = await auth.create_api_token(
+            session, auth.Principal.person(user), ApiTokenCreate(name="r", scope="read")
+        )
+        write = await auth.create_api_token(
+            session, auth.Principal.person(user), ApiTokenCreate(name="w", scope="write")
+        )
         as_read = await auth.authenticate_bearer(session, read.token)
         as_write = await auth.authenticate_bearer(session, write.token)
         assert (as_read.scope, as_read.via, as_read.can_write) == ("read", "api_token", False)
@@ -775,7 +805,9 @@ class TestApiTokens:
 
     async def test_last_used_is_recorded_at_most_once_a_minute(self, session: AsyncSession) -> None:
         user = await register(session)
-        created = await auth.create_api_token(session, user, ApiTokenCreate(name="s"))
+        created = await auth.create_api_token(
+            session, auth.Principal.person(user), ApiTokenCreate(name="s")
+        )
         await auth.authenticate_bearer(session, created.token)
         row = await session.get(ApiToken, created.id)
         assert row is not None
@@ -792,8 +824,12 @@ class TestApiTokens:
 
     async def test_revoked_and_expired_are_refused(self, session: AsyncSession) -> None:
         user = await register(session)
-        revoked = await auth.create_api_token(session, user, ApiTokenCreate(name="a"))
-        expired = await auth.create_api_token(session, user, ApiTokenCreate(name="b"))
+        revoked = await auth.create_api_token(
+            session, auth.Principal.person(user), ApiTokenCreate(name="a")
+        )
+        expired = await auth.create_api_token(
+            session, auth.Principal.person(user), ApiTokenCreate(name="b")
+        )
         await auth.revoke_api_token(session, user, revoked.id)
         await auth.revoke_api_token(session, user, revoked.id)  # again: fine
         row = await session.get(ApiToken, expired.id)
@@ -809,7 +845,9 @@ class TestApiTokens:
 
     async def test_inactive_user(self, session: AsyncSession) -> None:
         user = await register(session)
-        created = await auth.create_api_token(session, user, ApiTokenCreate(name="a"))
+        created = await auth.create_api_token(
+            session, auth.Principal.person(user), ApiTokenCreate(name="a")
+        )
         user.is_active = False
         await session.flush()
         with pytest.raises(AuthenticationError):
@@ -817,13 +855,17 @@ class TestApiTokens:
 
     async def test_survives_logout_all(self, session: AsyncSession) -> None:
         user = await register(session)
-        created = await auth.create_api_token(session, user, ApiTokenCreate(name="cron"))
+        created = await auth.create_api_token(
+            session, auth.Principal.person(user), ApiTokenCreate(name="cron")
+        )
         await auth.logout_all(session, user)
         await auth.authenticate_bearer(session, created.token)
 
     async def test_another_users_token_is_not_found(self, session: AsyncSession) -> None:
         ann, bob = await register(session), await register(session)
-        created = await auth.create_api_token(session, ann, ApiTokenCreate(name="a"))
+        created = await auth.create_api_token(
+            session, auth.Principal.person(ann), ApiTokenCreate(name="a")
+        )
         with pytest.raises(NotFoundError):
             await auth.revoke_api_token(session, bob, created.id)
         with pytest.raises(NotFoundError):
@@ -831,17 +873,40 @@ class TestApiTokens:
         assert await auth.list_api_tokens(session, bob) == []
         await auth.authenticate_bearer(session, created.token)  # still alive
 
+    @pytest.mark.parametrize("scope", ["read", "write"])
+    async def test_an_api_token_cannot_mint_api_tokens(
+        self, session: AsyncSession, scope: str
+    ) -> None:
+        user = await register(session)
+        script = await auth.create_api_token(
+            session, auth.Principal.person(user), ApiTokenCreate(name="script", scope=scope)
+        )
+        principal = await auth.authenticate_bearer(session, script.token)
+        assert principal.via == "api_token"
+        with pytest.raises(PermissionDeniedError, match="API token cannot create"):
+            await auth.create_api_token(session, principal, ApiTokenCreate(name="more"))
+        assert [t.id for t in await auth.list_api_tokens(session, user)] == [script.id]
+        # The same user, signed in with an access token, may.
+        pair = await login(session, user.email)
+        person = await auth.authenticate_bearer(session, pair.access_token)
+        assert person.via == "jwt"
+        await auth.create_api_token(session, person, ApiTokenCreate(name="more"))
+
     async def test_active_tokens_are_bounded(
         self, session: AsyncSession, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         monkeypatch.setattr(auth, "MAX_ACTIVE_API_TOKENS", 2)
         user = await register(session)
-        first = await auth.create_api_token(session, user, ApiTokenCreate(name="1"))
-        await auth.create_api_token(session, user, ApiTokenCreate(name="2"))
+        first = await auth.create_api_token(
+            session, auth.Principal.person(user), ApiTokenCreate(name="1")
+        )
+        await auth.create_api_token(session, auth.Principal.person(user), ApiTokenCreate(name="2"))
         with pytest.raises(ConflictError):
-            await auth.create_api_token(session, user, ApiTokenCreate(name="3"))
+            await auth.create_api_token(
+                session, auth.Principal.person(user), ApiTokenCreate(name="3")
+            )
         await auth.revoke_api_token(session, user, first.id)
-        await auth.create_api_token(session, user, ApiTokenCreate(name="3"))
+        await auth.create_api_token(session, auth.Principal.person(user), ApiTokenCreate(name="3"))
 
     @pytest.mark.parametrize(
         "data",

@@ -6,7 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Response
 
-from pennywise_api.deps import IdempotencyDep, ReadUser, SessionDep, SignedInUser, WriteUser
+from pennywise_api.deps import CurrentPrincipal, ReadUser, SessionDep, WriteUser
 from pennywise_api.responses import headers, problem_responses
 from pennywise_core.auth_schemas import ApiTokenCreate, ApiTokenCreated, ApiTokenRead
 from pennywise_core.services import auth
@@ -20,17 +20,17 @@ router = APIRouter(prefix="/auth/api-tokens", tags=["api-tokens"])
     responses={201: headers("Cache-Control"), **problem_responses(401, 403, 409, 413, 422)},
 )
 async def create(
-    data: ApiTokenCreate,
-    session: SessionDep,
-    user: SignedInUser,
-    idem: IdempotencyDep,
-    response: Response,
+    data: ApiTokenCreate, session: SessionDep, principal: CurrentPrincipal, response: Response
 ) -> ApiTokenCreated:
-    """Create a token; `token` is shown in this response only. Needs a signed-in session:
-    an API token cannot create more."""
+    """Create a token; `token` is shown in this response only. Needs a signed-in session
+    (an access token): an API token cannot create more (403).
+
+    `Idempotency-Key` is ignored here: replaying the response would mean storing the token
+    in clear. A retried request makes another token; list your tokens and revoke the one
+    you did not receive.
+    """
     response.headers["Cache-Control"] = "no-store"
-    created = await auth.create_api_token(session, user, data)
-    return await idem.save(response, created, status_code=201)
+    return await auth.create_api_token(session, principal, data)
 
 
 @router.get("", name="list", responses=problem_responses(401))

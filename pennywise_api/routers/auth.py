@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from pennywise_api.deps import SessionDep, WriteUser
+from pennywise_api.deps import GoogleCertsTransport, SessionDep, WriteUser
 from pennywise_api.responses import headers, problem_responses
 from pennywise_api.schemas import GoogleSignIn, RefreshTokenIn
 from pennywise_core.auth_schemas import PasswordChange, TokenPair
@@ -87,11 +87,8 @@ async def change_password(data: PasswordChange, session: SessionDep, user: Write
 
 @router.post("/google", responses={**_NO_STORE, **problem_responses(401, 409, 413, 422)})
 async def google(
-    data: GoogleSignIn, request: Request, session: SessionDep, response: Response
+    data: GoogleSignIn, session: SessionDep, transport: GoogleCertsTransport, response: Response
 ) -> TokenPair:
     """Sign in with a Google ID token; the first sign-in creates the account."""
     _no_store(response)
-    # The transport that fetches Google's certificates: the core's caching one, unless the
-    # app was given another (tests serve a local key through a fake one).
-    transport = getattr(request.app.state, "google_transport", None)
     return await auth.google_login(session, data.id_token, request=transport)

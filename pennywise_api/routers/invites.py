@@ -12,7 +12,7 @@ import uuid
 
 from fastapi import APIRouter, Response
 
-from pennywise_api.deps import IdempotencyDep, SessionDep, WriteUser
+from pennywise_api.deps import SessionDep, WriteUser
 from pennywise_api.responses import headers, problem_responses
 from pennywise_core.auth_schemas import InviteAccept, InviteCreate, InviteCreated
 from pennywise_core.schemas import MemberRead
@@ -32,13 +32,16 @@ async def create(
     data: InviteCreate,
     session: SessionDep,
     user: WriteUser,
-    idem: IdempotencyDep,
     response: Response,
 ) -> InviteCreated:
-    """Invite someone to claim a placeholder member; `token` is shown in this response only."""
+    """Invite someone to claim a placeholder member; `token` is shown in this response only.
+
+    `Idempotency-Key` is ignored here: replaying the response would mean storing the token
+    in clear. A retried request makes another invite for the same placeholder; every one of
+    them works until it expires or one is accepted.
+    """
     response.headers["Cache-Control"] = "no-store"
-    created = await invites.create_invite(session, user, group_id, data)
-    return await idem.save(response, created, status_code=201)
+    return await invites.create_invite(session, user, group_id, data)
 
 
 @router.post("/accept", responses=problem_responses(401, 403, 404, 409, 413, 422))

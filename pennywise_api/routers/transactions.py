@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Annotated, Literal
 
@@ -21,6 +20,7 @@ from pennywise_api.responses import headers, problem_responses
 from pennywise_core.models import TransactionKind
 from pennywise_core.pagination import MAX_LIMIT
 from pennywise_core.schemas import (
+    IsoDate,
     Page,
     TransactionCreate,
     TransactionFilter,
@@ -43,8 +43,8 @@ async def list_transactions(
     session: SessionDep,
     user: ReadUser,
     group_id: Annotated[uuid.UUID | None, Query(description="Only this group.")] = None,
-    date_from: Annotated[dt.date | None, Query(description="On or after this date.")] = None,
-    date_to: Annotated[dt.date | None, Query(description="On or before this date.")] = None,
+    date_from: Annotated[IsoDate | None, Query(description="On or after this date.")] = None,
+    date_to: Annotated[IsoDate | None, Query(description="On or before this date.")] = None,
     member_id: Annotated[
         uuid.UUID | None, Query(description="Only those this member paid or owes in.")
     ] = None,

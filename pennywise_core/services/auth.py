@@ -47,6 +47,7 @@ from pennywise_core.errors import (
     AuthenticationError,
     ConflictError,
     NotFoundError,
+    PermissionDeniedError,
     RateLimitedError,
     ValidationError,
 )
@@ -79,6 +80,12 @@ class Principal:
     user: User
     scope: Scope
     via: Literal["jwt", "api_token"]
+
+    @classmethod
+    def person(cls, user: User) -> Principal:
+        """The user acting in person: signed in with an access token (or, in process, the
+        CLI's local mode and tests). Full rights, including minting API tokens."""
+        return cls(user=user, scope="write", via="jwt")
 
     @property
     def can_write(self) -> bool:
@@ -549,7 +556,7 @@ async def authenticate_bearer(session: AsyncSession, token: str) -> Principal:
         raise AuthenticationError(_BAD_ACCESS)
     if claims.issued_at < user.sessions_valid_after:
         raise AuthenticationError("this session has ended; sign in again")
-    return Principal(user=user, scope="write", via="jwt")
+    return Principal.person(user)
 
 
 async def _authenticate_api_token(session: AsyncSession, token: str) -> Principal:
@@ -593,12 +600,20 @@ def _api_token_read(row: ApiToken) -> ApiTokenRead:
 
 
 async def create_api_token(
-    session: AsyncSession, actor: User, data: ApiTokenCreate
+    session: AsyncSession, principal: Principal, data: ApiTokenCreate
 ) -> ApiTokenCreated:
     """Create a personal API token; the token itself is in the result and nowhere else.
 
-    At most :data:`MAX_ACTIVE_API_TOKENS` unrevoked, unexpired tokens per user.
+    Only a person may create one (:meth:`Principal.person`, i.e. an access token): a
+    principal that is itself an API token gets :class:`PermissionDeniedError`, whatever
+    its scope, so a leaked script token cannot mint longer-lived or wider ones. At most
+    :data:`MAX_ACTIVE_API_TOKENS` unrevoked, unexpired tokens per user.
     """
+    if principal.via != "jwt":
+        raise PermissionDeniedError(
+            "an API token cannot create API tokens; sign in (with an access token) to create one"
+        )
+    actor = principal.user
     now = utcnow()
     active = await session.scalar(
         select(func.count())

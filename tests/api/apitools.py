@@ -113,7 +113,10 @@ def valid_body(key: str, world: World) -> dict[str, Any] | None:
         f"PATCH {API}/transactions/{{transaction_id}}": {"description": "Late dinner"},
         f"POST {API}/groups": {"name": "New group"},
         f"POST {API}/auth/api-tokens": {"name": "script"},
-        f"POST {API}/auth/password": {"current_password": "x", "new_password": "y"},
+        f"POST {API}/auth/password": {
+            "current_password": "x",
+            "new_password": "another long passphrase",
+        },
         f"POST {API}/invites/accept": {"token": "pwi_unknown"},
     }
     return bodies.get(key)

@@ -77,7 +77,7 @@ async def api_token_for(engine: AsyncEngine) -> Any:
             user = await users.get(session, actor.user_id)
             created = await auth.create_api_token(
                 session,
-                user,
+                auth.Principal.person(user),
                 ApiTokenCreate(name=f"{scope} token", scope=scope),  # type: ignore[arg-type]
             )
         return created.token
@@ -124,7 +124,7 @@ async def make_world(engine: AsyncEngine, make_actor: Any) -> Any:
                 ),
             )
             api_token = await auth.create_api_token(
-                session, owner, ApiTokenCreate(name="script", scope="write")
+                session, auth.Principal.person(owner), ApiTokenCreate(name="script", scope="write")
             )
         return World(
             owner=people[Role.OWNER],

@@ -114,6 +114,18 @@ class TestProblemDetails:
         assert_problem(response, 422)
         assert "12345678901" not in response.text
 
+    @pytest.mark.parametrize("password", ["seven77", "x" * 129])
+    async def test_password_length_is_checked_by_the_schema(
+        self, client: httpx.AsyncClient, password: str
+    ):
+        response = await client.post(
+            f"{API}/auth/register",
+            json={"email": "x@example.org", "password": password, "display_name": "X"},
+        )
+        body = assert_problem(response, 422)
+        assert [e["loc"] for e in body["errors"]] == [["password"]]
+        assert password not in response.text
+
     async def test_unexpected_error_is_a_bare_500(self, engine: AsyncEngine):
         app = create_app(Settings(environment="test"), engine=engine)
 
@@ -370,6 +382,61 @@ class TestIdempotency:
                 .where(IdempotencyRecord.key == key)
             )
         assert records == 1
+
+
+class TestSecretsAreNeverReplayed:
+    """Creating an API token or an invite ignores ``Idempotency-Key``: a stored replay would
+    keep the new token in clear in ``idempotency_records``. A retry makes another one."""
+
+    @staticmethod
+    async def assert_nowhere_in_the_idempotency_table(
+        engine: AsyncEngine, user_id: uuid.UUID, key: str, secrets_: list[str]
+    ) -> None:
+        async with session_factory(engine)() as session:
+            rows = (await session.scalars(select(IdempotencyRecord))).all()
+        mine = [row for row in rows if row.user_id == user_id or row.key == key]
+        assert mine == []
+        stored = json.dumps(
+            [[r.key, r.fingerprint, r.response_body, r.response_headers] for r in rows]
+        )
+        for secret in secrets_:
+            assert secret not in stored
+
+    async def test_api_token_creation_ignores_the_key(
+        self, client: httpx.AsyncClient, world: World, engine: AsyncEngine
+    ):
+        key = f"token-{uuid.uuid4()}"
+        h = {**world.owner.headers, "Idempotency-Key": key}
+        body = {"name": "retried script", "scope": "read"}
+        first = await client.post(f"{API}/auth/api-tokens", headers=h, json=body)
+        second = await client.post(f"{API}/auth/api-tokens", headers=h, json=body)
+        assert first.status_code == second.status_code == 201, second.text
+        assert "idempotent-replayed" not in second.headers
+        tokens = [first.json()["token"], second.json()["token"]]
+        assert tokens[0] != tokens[1]
+        assert first.json()["id"] != second.json()["id"]
+        await self.assert_nowhere_in_the_idempotency_table(engine, world.owner.user_id, key, tokens)
+        # Both work, and the one the client never saw can be found and revoked.
+        listed = await client.get(f"{API}/auth/api-tokens", headers=world.owner.headers)
+        assert {first.json()["id"], second.json()["id"]} <= {t["id"] for t in listed.json()}
+        for token in tokens:
+            me = await client.get(f"{API}/users/me", headers={"Authorization": f"Bearer {token}"})
+            assert me.status_code == 200
+
+    async def test_invite_creation_ignores_the_key(
+        self, client: httpx.AsyncClient, world: World, engine: AsyncEngine
+    ):
+        key = f"invite-{uuid.uuid4()}"
+        h = {**world.admin.headers, "Idempotency-Key": key}
+        body = {"member_id": str(world.placeholder_id)}
+        url = f"{API}/groups/{world.group_id}/invites"
+        first = await client.post(url, headers=h, json=body)
+        second = await client.post(url, headers=h, json=body)
+        assert first.status_code == second.status_code == 201, second.text
+        assert "idempotent-replayed" not in second.headers
+        tokens = [first.json()["token"], second.json()["token"]]
+        assert tokens[0] != tokens[1]
+        await self.assert_nowhere_in_the_idempotency_table(engine, world.admin.user_id, key, tokens)
 
 
 class TestCors:

@@ -1,0 +1,98 @@
+"""The one interface every command is written against, and how to get one.
+
+:class:`Backend` has two implementations: :class:`~pennywise_cli.backends.local.LocalBackend`
+(the core's services on a database this machine opens, by default the embedded SQLite file)
+and :class:`~pennywise_cli.backends.remote.RemoteBackend` (the HTTP API under ``/api/v1``).
+
+Records travel as the API's JSON: plain dicts with ids and amounts as strings, exactly what
+``GET /api/v1/...`` returns. The local backend dumps the core's read schemas in JSON mode, so
+a command cannot tell the two apart and ``--format json`` prints the same in both modes.
+Inputs are the API's request bodies (``TransactionCreate`` and friends, as dicts).
+
+A backend is an async context manager that lives for one command: the local one wraps the
+whole command in one database transaction (committed when the command succeeds, rolled
+back when it fails); the remote one holds one HTTP connection pool.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Literal, Protocol
+
+JSON = dict[str, Any]
+"""A record in the API's JSON shape (GroupRead, MemberRead, TransactionRead, …)."""
+
+Mode = Literal["local", "remote"]
+
+
+class Backend(Protocol):
+    """Everything the commands do, once, for both modes.
+
+    Ids are strings (UUIDs). Errors are the core's ``PennywiseError`` subclasses (local) or
+    :class:`~pennywise_cli.errors.ApiError` (remote); the error boundary treats both alike.
+    """
+
+    @property
+    def mode(self) -> Mode:
+        """``local`` or ``remote``."""
+        ...
+
+    async def whoami(self) -> JSON: ...
+
+    # groups
+    async def list_groups(self, *, include_archived: bool = True) -> list[JSON]: ...
+    async def get_group(self, group_id: str) -> JSON: ...
+    async def create_group(self, body: JSON) -> JSON: ...
+    async def update_group(
+        self, group_id: str, changes: JSON, *, expected_version: int | None = None
+    ) -> JSON: ...
+
+    # members
+    async def list_members(self, group_id: str) -> list[JSON]: ...
+    async def add_member(self, group_id: str, body: JSON) -> JSON: ...
+    async def update_member(self, group_id: str, member_id: str, changes: JSON) -> JSON: ...
+    async def remove_member(self, group_id: str, member_id: str) -> None: ...
+
+    # transactions
+    async def create_transaction(self, body: JSON) -> JSON: ...
+    async def get_transaction(self, transaction_id: str) -> JSON: ...
+    async def list_transactions(
+        self, filters: JSON, *, limit: int = 50, cursor: str | None = None
+    ) -> JSON:
+        """A page: ``{"items": [...], "next_cursor": str | None}``."""
+        ...
+
+    async def update_transaction(
+        self, transaction_id: str, changes: JSON, *, expected_version: int | None = None
+    ) -> JSON: ...
+    async def delete_transaction(
+        self, transaction_id: str, *, expected_version: int | None = None
+    ) -> JSON: ...
+    async def restore_transaction(
+        self, transaction_id: str, *, expected_version: int | None = None
+    ) -> JSON: ...
+
+    # balances, settle-up, activity, report
+    async def balances(self, group_id: str, *, currency: str | None = None) -> list[JSON]: ...
+    async def verify_balances(self, group_id: str, *, repair: bool = False) -> JSON: ...
+    async def suggest_settlement(self, group_id: str, *, currency: str | None = None) -> JSON: ...
+    async def record_settlement(
+        self, group_id: str, *, currency: str | None = None, date: str | None = None
+    ) -> list[JSON]: ...
+    async def activity(
+        self, group_id: str, *, limit: int = 50, cursor: str | None = None
+    ) -> JSON: ...
+    async def spending(self, *, by: Literal["month", "category"]) -> JSON: ...
+
+
+def open_backend(
+    *, api_url: str | None, database_url: str | None
+) -> AbstractAsyncContextManager[Backend]:
+    """Remote mode when an API URL is configured, local mode otherwise."""
+    if api_url:
+        from pennywise_cli.backends.remote import RemoteBackend
+
+        return RemoteBackend(api_url)
+    from pennywise_cli.backends.local import LocalBackend
+
+    return LocalBackend(database_url)

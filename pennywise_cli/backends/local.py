@@ -1,0 +1,297 @@
+"""Local mode: the core's services on a database this machine opens.
+
+By default that is the embedded SQLite file in ``$PENNYWISE_HOME`` (created at the latest
+schema on first use); ``--database-url`` / ``PENNYWISE_DATABASE_URL`` may name another,
+PostgreSQL included. A database whose schema is behind is refused with the command that
+fixes it (exit code 6).
+
+The acting user is the machine's local user: the account with the fixed email
+:data:`LOCAL_EMAIL`, created on first use with the login name (``$USER``) as display name.
+It has no password and never signs in; everything it owns is in the groups it creates.
+
+One backend serves one command, inside one database transaction: everything the command
+does is committed together when it succeeds, or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import uuid
+from contextlib import AsyncExitStack
+from types import TracebackType
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from pennywise_core import db
+from pennywise_core.errors import FieldError, NotFoundError, ValidationError
+from pennywise_core.models import User
+from pennywise_core.schemas import (
+    GroupCreate,
+    GroupUpdate,
+    MemberCreate,
+    MemberUpdate,
+    TransactionCreate,
+    TransactionFilter,
+    TransactionUpdate,
+    UserRead,
+)
+from pennywise_core.services import (
+    activity,
+    balances,
+    groups,
+    members,
+    settle_up,
+    summary,
+    transactions,
+    users,
+)
+
+LOCAL_EMAIL = "local@pennywise.invalid"
+"""The local user's email: ``.invalid`` is reserved (RFC 2606), so it is nobody's address."""
+
+JSON = dict[str, Any]
+M = TypeVar("M", bound=BaseModel)
+
+
+def local_display_name() -> str:
+    try:
+        name = getpass.getuser().strip()
+    except (OSError, KeyError):  # no login name (some containers)
+        name = ""
+    return name[:100] or "me"
+
+
+def _dump(model: BaseModel) -> JSON:
+    return model.model_dump(mode="json")
+
+
+def _input(schema: type[M], data: Any) -> M:
+    """Validate a request body as the API would: pydantic's errors become the core's."""
+    try:
+        return schema.model_validate(data)
+    except PydanticValidationError as exc:
+        errors = [
+            FieldError(
+                tuple(p for p in e["loc"] if isinstance(p, str | int)),
+                e["msg"].removeprefix("Value error, "),
+            )
+            for e in exc.errors(include_url=False)
+        ]
+        detail = str(errors[0]) if len(errors) == 1 else f"{len(errors)} input values are invalid"
+        raise ValidationError(detail, errors) from None
+
+
+def _id(value: str, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise NotFoundError(f"{what} {value} not found") from None
+
+
+class LocalBackend:
+    mode: Literal["local"] = "local"
+
+    def __init__(self, database_url: str | None = None) -> None:
+        self._url = database_url
+        self._stack = AsyncExitStack()
+        self._engine: AsyncEngine | None = None
+        self._session: AsyncSession | None = None
+        self._user: User | None = None
+
+    async def __aenter__(self) -> LocalBackend:
+        try:
+            engine = await db.open_database(self._url)
+            self._stack.push_async_callback(engine.dispose)
+            session = await self._stack.enter_async_context(db.session_factory(engine)())
+            await self._stack.enter_async_context(session.begin())
+            self._engine, self._session = engine, session
+            self._user = await self._local_user(session)
+        except BaseException:
+            await self._stack.aclose()
+            raise
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # The transaction's context manager commits on success and rolls back on error.
+        await self._stack.__aexit__(exc_type, exc, tb)
+
+    @staticmethod
+    async def _local_user(session: AsyncSession) -> User:
+        user = await users.get_by_email(session, LOCAL_EMAIL)
+        if user is None:
+            user = await users.create_local(
+                session, display_name=local_display_name(), email=LOCAL_EMAIL
+            )
+        return user
+
+    @property
+    def session(self) -> AsyncSession:
+        assert self._session is not None, "use the backend as `async with`"
+        return self._session
+
+    @property
+    def user(self) -> User:
+        assert self._user is not None, "use the backend as `async with`"
+        return self._user
+
+    async def whoami(self) -> JSON:
+        return _dump(UserRead.model_validate(self.user))
+
+    # --- groups ---------------------------------------------------------------------------
+
+    async def list_groups(self, *, include_archived: bool = True) -> list[JSON]:
+        found = await groups.list_groups(self.session, self.user, include_archived=include_archived)
+        return [_dump(g) for g in found]
+
+    async def get_group(self, group_id: str) -> JSON:
+        return _dump(await groups.get(self.session, self.user, _id(group_id, "group")))
+
+    async def create_group(self, body: JSON) -> JSON:
+        return _dump(await groups.create(self.session, self.user, _input(GroupCreate, body)))
+
+    async def update_group(
+        self, group_id: str, changes: JSON, *, expected_version: int | None = None
+    ) -> JSON:
+        updated = await groups.update_group(
+            self.session,
+            self.user,
+            _id(group_id, "group"),
+            _input(GroupUpdate, changes),
+            expected_version=expected_version,
+        )
+        return _dump(updated)
+
+    # --- members --------------------------------------------------------------------------
+
+    async def list_members(self, group_id: str) -> list[JSON]:
+        found = await members.list_members(self.session, self.user, _id(group_id, "group"))
+        return [_dump(m) for m in found]
+
+    async def add_member(self, group_id: str, body: JSON) -> JSON:
+        added = await members.add(
+            self.session, self.user, _id(group_id, "group"), _input(MemberCreate, body)
+        )
+        return _dump(added)
+
+    async def update_member(self, group_id: str, member_id: str, changes: JSON) -> JSON:
+        updated = await members.update(
+            self.session,
+            self.user,
+            _id(group_id, "group"),
+            _id(member_id, "member"),
+            _input(MemberUpdate, changes),
+        )
+        return _dump(updated)
+
+    async def remove_member(self, group_id: str, member_id: str) -> None:
+        await members.remove(
+            self.session, self.user, _id(group_id, "group"), _id(member_id, "member")
+        )
+
+    # --- transactions ---------------------------------------------------------------------
+
+    async def create_transaction(self, body: JSON) -> JSON:
+        created = await transactions.create(
+            self.session, self.user, _input(TransactionCreate, body)
+        )
+        return _dump(created)
+
+    async def get_transaction(self, transaction_id: str) -> JSON:
+        found = await transactions.get(self.session, self.user, _id(transaction_id, "transaction"))
+        return _dump(found)
+
+    async def list_transactions(
+        self, filters: JSON, *, limit: int = 50, cursor: str | None = None
+    ) -> JSON:
+        page = await transactions.list_transactions(
+            self.session,
+            self.user,
+            _input(TransactionFilter, filters),
+            limit=limit,
+            cursor=cursor,
+        )
+        return _dump(page)
+
+    async def update_transaction(
+        self, transaction_id: str, changes: JSON, *, expected_version: int | None = None
+    ) -> JSON:
+        updated = await transactions.update(
+            self.session,
+            self.user,
+            _id(transaction_id, "transaction"),
+            _input(TransactionUpdate, changes),
+            expected_version=expected_version,
+        )
+        return _dump(updated)
+
+    async def delete_transaction(
+        self, transaction_id: str, *, expected_version: int | None = None
+    ) -> JSON:
+        deleted = await transactions.delete(
+            self.session,
+            self.user,
+            _id(transaction_id, "transaction"),
+            expected_version=expected_version,
+        )
+        return _dump(deleted)
+
+    async def restore_transaction(
+        self, transaction_id: str, *, expected_version: int | None = None
+    ) -> JSON:
+        restored = await transactions.restore(
+            self.session,
+            self.user,
+            _id(transaction_id, "transaction"),
+            expected_version=expected_version,
+        )
+        return _dump(restored)
+
+    # --- balances, settle-up, activity, report --------------------------------------------
+
+    async def balances(self, group_id: str, *, currency: str | None = None) -> list[JSON]:
+        rows = await balances.read(
+            self.session, self.user, _id(group_id, "group"), currency=currency
+        )
+        return [_dump(r) for r in rows]
+
+    async def verify_balances(self, group_id: str, *, repair: bool = False) -> JSON:
+        report = await balances.verify(
+            self.session, self.user, _id(group_id, "group"), repair=repair
+        )
+        return _dump(report)
+
+    async def suggest_settlement(self, group_id: str, *, currency: str | None = None) -> JSON:
+        suggestion = await settle_up.suggest(
+            self.session, self.user, _id(group_id, "group"), currency=currency
+        )
+        return _dump(suggestion)
+
+    async def record_settlement(
+        self, group_id: str, *, currency: str | None = None, date: str | None = None
+    ) -> list[JSON]:
+        recorded = await settle_up.record(
+            self.session,
+            self.user,
+            _id(group_id, "group"),
+            currency=currency,
+            date=dt.date.fromisoformat(date) if date else None,
+        )
+        return [_dump(t) for t in recorded]
+
+    async def activity(self, group_id: str, *, limit: int = 50, cursor: str | None = None) -> JSON:
+        page = await activity.list_activity(
+            self.session, self.user, _id(group_id, "group"), limit=limit, cursor=cursor
+        )
+        return _dump(page)
+
+    async def spending(self, *, by: Literal["month", "category"]) -> JSON:
+        return _dump(await summary.spending(self.session, self.user, by=by))

@@ -1,0 +1,169 @@
+"""Exit codes, and the one place where an error becomes a message and a code.
+
+``pennywise`` exits with a fixed code, so scripts can tell failures apart:
+
+====  =====================================================================================
+code  meaning
+====  =====================================================================================
+0     success
+1     user error: invalid input (a bad amount, an unknown currency, a rule broken), an
+      ambiguous name, a command that needs the other mode
+2     usage error: an unknown option, a missing argument, a malformed option value (Click)
+3     not found: no such group, member or transaction (or not one of yours)
+4     conflict: a stale version (someone changed it since you read it), a rule that the
+      current state forbids (removing a member who still owes), balances that drifted
+5     authentication or permission: not signed in, a token expired or revoked, a role too
+      low for the operation
+6     the database schema is out of date: run ``pennywise db upgrade``
+7     the server or database cannot be reached, or is unavailable (5xx, 429)
+====  =====================================================================================
+
+Commands raise; :class:`ErrorBoundaryGroup` (the root command's class) catches the errors
+Pennywise raises on purpose (the core's :class:`~pennywise_core.errors.PennywiseError`, the
+API's problem responses as :class:`ApiError`, the CLI's own :class:`CliError`, connection
+failures) and turns each into one message on stderr and its exit code. Anything else is a
+bug and keeps its traceback. ``PENNYWISE_DEBUG=1`` re-raises every error with its traceback.
+
+This module is imported on every start: it imports nothing heavy.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+OK = 0
+USER_ERROR = 1
+USAGE = 2
+NOT_FOUND = 3
+CONFLICT = 4
+AUTH = 5
+SCHEMA = 6
+UNAVAILABLE = 7
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok · 1 invalid input or user error · 2 usage · 3 not found · "
+    "4 conflict or stale version · 5 not signed in or not allowed · "
+    "6 database schema out of date (run `pennywise db upgrade`) · "
+    "7 server or database unreachable or unavailable. "
+    "PENNYWISE_DEBUG=1 shows tracebacks."
+)
+
+
+class CliError(Exception):
+    """An error the CLI itself detects (an ambiguous name, a missing sign-in, …)."""
+
+    exit_code = USER_ERROR
+
+    def __init__(self, message: str, *, exit_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if exit_code is not None:
+            self.exit_code = exit_code
+
+
+class NameNotFoundError(CliError):
+    exit_code = NOT_FOUND
+
+
+class AmbiguousNameError(CliError):
+    exit_code = USER_ERROR
+
+
+class NotSignedInError(CliError):
+    exit_code = AUTH
+
+
+class UnreachableError(CliError):
+    exit_code = UNAVAILABLE
+
+
+class WrongModeError(CliError):
+    """The command exists only in local mode, or only in remote mode."""
+
+    exit_code = USER_ERROR
+
+
+@dataclass
+class ApiError(Exception):
+    """An RFC 9457 problem response from the API (remote mode)."""
+
+    status: int
+    slug: str
+    detail: str
+    errors: Sequence[tuple[Sequence[Any], str]] = field(default_factory=tuple)
+    request_id: str | None = None
+    current_version: int | None = None
+
+    def __str__(self) -> str:
+        return self.detail
+
+
+def exit_code_for(status: int, slug: str = "") -> int:
+    """The exit code for an HTTP-like status (core errors and API problems alike)."""
+    if slug == "schema-out-of-date":
+        return SCHEMA
+    if status == 404:
+        return NOT_FOUND
+    if status in (409, 412):
+        return CONFLICT
+    if status in (401, 403):
+        return AUTH
+    if status == 429 or status >= 500:
+        return UNAVAILABLE
+    return USER_ERROR
+
+
+def describe(exc: BaseException) -> tuple[str, int] | None:
+    """The message and exit code for an error raised on purpose, or None for a bug."""
+    if isinstance(exc, CliError):
+        return exc.message, exc.exit_code
+    if isinstance(exc, ApiError):
+        lines = [exc.detail]
+        lines += [f"  - {'.'.join(str(p) for p in loc)}: {msg}" for loc, msg in exc.errors]
+        if exc.status == 401:
+            lines.append("  (sign in again with `pennywise login`, or check PENNYWISE_TOKEN)")
+        if exc.status >= 500 and exc.request_id:
+            lines.append(f"  (request id {exc.request_id})")
+        return "\n".join(lines), exit_code_for(exc.status, exc.slug)
+    core_errors = sys.modules.get("pennywise_core.errors")
+    if core_errors is not None and isinstance(exc, core_errors.PennywiseError):
+        return str(exc), exit_code_for(exc.status, exc.type)
+    # Connection failures, recognised only when their library is already loaded (checking
+    # costs nothing, and importing httpx or SQLAlchemy here would slow every start).
+    httpx = sys.modules.get("httpx")
+    if httpx is not None and isinstance(exc, httpx.TransportError):
+        return f"cannot reach the server: {exc or type(exc).__name__}", UNAVAILABLE
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is not None and isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return f"cannot use the database: {exc.orig or exc}", UNAVAILABLE
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return f"cannot reach the database: {exc}", UNAVAILABLE
+    return None
+
+
+def debug() -> bool:
+    return os.environ.get("PENNYWISE_DEBUG", "") not in ("", "0")
+
+
+class ErrorBoundaryGroup(TyperGroup):
+    """The root command: every subcommand runs inside :meth:`invoke`, the error boundary."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # exit codes and usage errors (2) are Typer's own business
+        except Exception as exc:
+            described = describe(exc)
+            if described is None or debug():
+                raise
+            message, code = described
+            typer.secho(f"error: {message}", err=True, fg="red")
+            raise typer.Exit(code) from None

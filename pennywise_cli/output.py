@@ -1,0 +1,212 @@
+"""Output: data on stdout as a table, JSON or CSV; talk on stderr.
+
+Every command that prints data takes ``--format`` (:data:`FormatOption`): ``table`` on a
+terminal, ``json`` when stdout is piped, unless ``--format`` or ``PENNYWISE_FORMAT`` says
+otherwise. JSON is the data as the API shapes it (the same in local and remote mode); a
+table and CSV show the columns a command chooses (CSV with full ids, tables short ones).
+
+rich is imported only when a table or a progress bar is drawn.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import enum
+import json
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import typer
+
+
+class Format(enum.StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        envvar="PENNYWISE_FORMAT",
+        help="Output format [default: table on a terminal, json when piped].",
+        show_default=False,
+        case_sensitive=False,
+    ),
+]
+
+
+def resolve_format(fmt: Format | None) -> Format:
+    if fmt is not None:
+        return fmt
+    return Format.table if sys.stdout.isatty() else Format.json
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table or CSV: a header and how to get the value from a record."""
+
+    header: str
+    get: Callable[[Any], Any]
+    right: bool = False
+    """Right-justified in tables (amounts)."""
+    full: Callable[[Any], Any] | None = None
+    """The value in CSV, when it differs from the table's (a full id instead of a short one)."""
+    flex: bool = False
+    """Free text that may wrap when the terminal is narrow; other columns never wrap."""
+    csv_only: bool = False
+    """Left out of tables (where another column already shows it, to save width)."""
+
+
+def short_id(value: object) -> str:
+    return str(value)[:8] if value else ""
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def emit(
+    data: Any,
+    fmt: Format | None,
+    *,
+    columns: Sequence[Column],
+    rows: Sequence[Mapping[str, Any]] | None = None,
+    title: str | None = None,
+) -> None:
+    """Print a list of records: ``data`` as JSON, or ``rows`` (default: ``data``) as a table."""
+    chosen = resolve_format(fmt)
+    if chosen is Format.json:
+        _json(data)
+        return
+    rows = data if rows is None else rows
+    if chosen is Format.csv:
+        _csv(rows, columns)
+        return
+    _table(rows, columns, title=title)
+
+
+def emit_record(
+    data: Any,
+    fmt: Format | None,
+    *,
+    fields: Sequence[Column],
+    record: Mapping[str, Any] | None = None,
+    details: Sequence[tuple[str, Sequence[Column], Sequence[Mapping[str, Any]]]] = (),
+) -> None:
+    """Print one record: JSON, one CSV row, or a two-column table plus detail tables."""
+    chosen = resolve_format(fmt)
+    if chosen is Format.json:
+        _json(data)
+        return
+    record = data if record is None else record
+    if chosen is Format.csv:
+        _csv([record], fields)
+        return
+    from rich.table import Table
+
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    for column in fields:
+        table.add_row(column.header, _text(column.get(record)))
+    console = _console()
+    console.print(table)
+    for title, columns, rows in details:
+        _table(rows, columns, title=title, console=console)
+
+
+def _json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow([c.header for c in columns])
+    for row in rows:
+        writer.writerow([_text((c.full or c.get)(row)) for c in columns])
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False)
+
+
+def _table(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[Column],
+    *,
+    title: str | None = None,
+    console: Any = None,
+) -> None:
+    from rich import box
+    from rich.table import Table
+
+    console = console or _console()
+    if not rows:
+        if title:
+            console.print(f"[bold]{title}[/bold]: none")
+        else:
+            say("nothing to show")
+        return
+    table = Table(box=box.SIMPLE_HEAD, title=title, title_justify="left", pad_edge=False)
+    columns = [c for c in columns if not c.csv_only]
+    for column in columns:
+        table.add_column(
+            column.header,
+            justify="right" if column.right else "left",
+            no_wrap=not column.flex,
+            min_width=10 if column.flex else None,
+            overflow="fold" if column.flex else "ellipsis",
+        )
+    for row in rows:
+        table.add_row(*(_text(c.get(row)) for c in columns))
+    console.print(table)
+
+
+# --- talk ----------------------------------------------------------------------------------
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal: stderr, never mixed with the data."""
+    typer.echo(message, err=True)
+
+
+def warn(message: str) -> None:
+    typer.secho(f"warning: {message}", err=True, fg="yellow")
+
+
+@contextlib.contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[Callable[..., None]]:
+    """A progress bar on stderr while long work runs; yields ``advance(steps=1, total=…)``.
+
+    Drawn only when stderr is a terminal, so pipes and logs stay clean.
+    """
+    if not sys.stderr.isatty():
+
+        def ignore(steps: int = 1, *, total: int | None = None) -> None:
+            return None
+
+        yield ignore
+        return
+    from rich.progress import Progress
+
+    with Progress(console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+
+        def advance(steps: int = 1, *, total: int | None = None) -> None:
+            if total is not None:
+                bar.update(task, total=total)
+            bar.advance(task, steps)
+
+        yield advance

@@ -1,0 +1,214 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.api_token_create import ApiTokenCreate
+from ...models.api_token_created import ApiTokenCreated
+from ...models.problem import Problem
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: ApiTokenCreate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/auth/api-tokens",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ApiTokenCreated | Problem | None:
+    if response.status_code == 201:
+        response_201 = ApiTokenCreated.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ApiTokenCreated | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ApiTokenCreate,
+) -> Response[ApiTokenCreated | Problem]:
+    """Create
+
+     Create a token; `token` is shown in this response only. Needs a signed-in session
+    (an access token): an API token cannot create more (403).
+
+    `Idempotency-Key` is ignored here: replaying the response would mean storing the token
+    in clear. A retried request makes another token; list your tokens and revoke the one
+    you did not receive.
+
+    Args:
+        body (ApiTokenCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiTokenCreated | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: ApiTokenCreate,
+) -> ApiTokenCreated | Problem | None:
+    """Create
+
+     Create a token; `token` is shown in this response only. Needs a signed-in session
+    (an access token): an API token cannot create more (403).
+
+    `Idempotency-Key` is ignored here: replaying the response would mean storing the token
+    in clear. A retried request makes another token; list your tokens and revoke the one
+    you did not receive.
+
+    Args:
+        body (ApiTokenCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiTokenCreated | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: ApiTokenCreate,
+) -> Response[ApiTokenCreated | Problem]:
+    """Create
+
+     Create a token; `token` is shown in this response only. Needs a signed-in session
+    (an access token): an API token cannot create more (403).
+
+    `Idempotency-Key` is ignored here: replaying the response would mean storing the token
+    in clear. A retried request makes another token; list your tokens and revoke the one
+    you did not receive.
+
+    Args:
+        body (ApiTokenCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ApiTokenCreated | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: ApiTokenCreate,
+) -> ApiTokenCreated | Problem | None:
+    """Create
+
+     Create a token; `token` is shown in this response only. Needs a signed-in session
+    (an access token): an API token cannot create more (403).
+
+    `Idempotency-Key` is ignored here: replaying the response would mean storing the token
+    in clear. A retried request makes another token; list your tokens and revoke the one
+    you did not receive.
+
+    Args:
+        body (ApiTokenCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ApiTokenCreated | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

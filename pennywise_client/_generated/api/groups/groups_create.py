@@ -1,0 +1,217 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.group_create import GroupCreate
+from ...models.group_read import GroupRead
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    body: GroupCreate,
+    idempotency_key: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/groups",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> GroupRead | Problem | None:
+    if response.status_code == 201:
+        response_201 = GroupRead.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[GroupRead | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: GroupCreate,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Response[GroupRead | Problem]:
+    """Create
+
+     Create a group; you become its owner.
+
+    Args:
+        idempotency_key (None | str | Unset): Any unique string (a UUID is ideal), reused when
+            retrying this same request: a retry gets the first answer back instead of creating twice.
+            Kept for at least 24 hours. 1 to 255 printable ASCII characters.
+        body (GroupCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GroupRead | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: GroupCreate,
+    idempotency_key: None | str | Unset = UNSET,
+) -> GroupRead | Problem | None:
+    """Create
+
+     Create a group; you become its owner.
+
+    Args:
+        idempotency_key (None | str | Unset): Any unique string (a UUID is ideal), reused when
+            retrying this same request: a retry gets the first answer back instead of creating twice.
+            Kept for at least 24 hours. 1 to 255 printable ASCII characters.
+        body (GroupCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GroupRead | Problem
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: GroupCreate,
+    idempotency_key: None | str | Unset = UNSET,
+) -> Response[GroupRead | Problem]:
+    """Create
+
+     Create a group; you become its owner.
+
+    Args:
+        idempotency_key (None | str | Unset): Any unique string (a UUID is ideal), reused when
+            retrying this same request: a retry gets the first answer back instead of creating twice.
+            Kept for at least 24 hours. 1 to 255 printable ASCII characters.
+        body (GroupCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GroupRead | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: GroupCreate,
+    idempotency_key: None | str | Unset = UNSET,
+) -> GroupRead | Problem | None:
+    """Create
+
+     Create a group; you become its owner.
+
+    Args:
+        idempotency_key (None | str | Unset): Any unique string (a UUID is ideal), reused when
+            retrying this same request: a retry gets the first answer back instead of creating twice.
+            Kept for at least 24 hours. 1 to 255 printable ASCII characters.
+        body (GroupCreate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GroupRead | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

@@ -1,0 +1,240 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.group_read import GroupRead
+from ...models.group_update import GroupUpdate
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    group_id: UUID,
+    *,
+    body: GroupUpdate,
+    if_match: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/v1/groups/{group_id}".format(
+            group_id=quote(str(group_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> GroupRead | Problem | None:
+    if response.status_code == 200:
+        response_200 = GroupRead.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[GroupRead | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    group_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: GroupUpdate,
+    if_match: None | str | Unset = UNSET,
+) -> Response[GroupRead | Problem]:
+    """Update
+
+     Rename, change the default currency, archive or unarchive (admins and owners).
+
+    Args:
+        group_id (UUID):
+        if_match (None | str | Unset): The ETag you read (`"<version>"`): the write is refused
+            with 412 if the resource changed since. `*` or no header: no check.
+        body (GroupUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GroupRead | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        group_id=group_id,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    group_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: GroupUpdate,
+    if_match: None | str | Unset = UNSET,
+) -> GroupRead | Problem | None:
+    """Update
+
+     Rename, change the default currency, archive or unarchive (admins and owners).
+
+    Args:
+        group_id (UUID):
+        if_match (None | str | Unset): The ETag you read (`"<version>"`): the write is refused
+            with 412 if the resource changed since. `*` or no header: no check.
+        body (GroupUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GroupRead | Problem
+    """
+
+    return sync_detailed(
+        group_id=group_id,
+        client=client,
+        body=body,
+        if_match=if_match,
+    ).parsed
+
+
+async def asyncio_detailed(
+    group_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: GroupUpdate,
+    if_match: None | str | Unset = UNSET,
+) -> Response[GroupRead | Problem]:
+    """Update
+
+     Rename, change the default currency, archive or unarchive (admins and owners).
+
+    Args:
+        group_id (UUID):
+        if_match (None | str | Unset): The ETag you read (`"<version>"`): the write is refused
+            with 412 if the resource changed since. `*` or no header: no check.
+        body (GroupUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[GroupRead | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        group_id=group_id,
+        body=body,
+        if_match=if_match,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    group_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: GroupUpdate,
+    if_match: None | str | Unset = UNSET,
+) -> GroupRead | Problem | None:
+    """Update
+
+     Rename, change the default currency, archive or unarchive (admins and owners).
+
+    Args:
+        group_id (UUID):
+        if_match (None | str | Unset): The ETag you read (`"<version>"`): the write is refused
+            with 412 if the resource changed since. `*` or no header: no check.
+        body (GroupUpdate):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        GroupRead | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            group_id=group_id,
+            client=client,
+            body=body,
+            if_match=if_match,
+        )
+    ).parsed

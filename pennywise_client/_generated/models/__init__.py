@@ -1,0 +1,115 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .activity_read import ActivityRead
+from .activity_read_after_type_0 import ActivityReadAfterType0
+from .activity_read_before_type_0 import ActivityReadBeforeType0
+from .api_token_create import ApiTokenCreate
+from .api_token_create_scope import ApiTokenCreateScope
+from .api_token_created import ApiTokenCreated
+from .api_token_created_scope import ApiTokenCreatedScope
+from .api_token_read import ApiTokenRead
+from .api_token_read_scope import ApiTokenReadScope
+from .balance_drift import BalanceDrift
+from .balance_read import BalanceRead
+from .body_auth_token import BodyAuthToken
+from .entry_read import EntryRead
+from .field_error_out import FieldErrorOut
+from .google_sign_in import GoogleSignIn
+from .group_create import GroupCreate
+from .group_read import GroupRead
+from .group_update import GroupUpdate
+from .health_read import HealthRead
+from .invite_accept import InviteAccept
+from .invite_create import InviteCreate
+from .invite_created import InviteCreated
+from .member_create import MemberCreate
+from .member_read import MemberRead
+from .member_update import MemberUpdate
+from .page_activity_read import PageActivityRead
+from .page_transaction_read import PageTransactionRead
+from .password_change import PasswordChange
+from .payer_in import PayerIn
+from .payer_read import PayerRead
+from .problem import Problem
+from .readiness_read import ReadinessRead
+from .refresh_token_in import RefreshTokenIn
+from .role import Role
+from .settle_up_record import SettleUpRecord
+from .settlement_read import SettlementRead
+from .split_entry_in import SplitEntryIn
+from .split_entry_read import SplitEntryRead
+from .split_in import SplitIn
+from .split_mode import SplitMode
+from .split_read import SplitRead
+from .summary_read import SummaryRead
+from .summary_read_by import SummaryReadBy
+from .summary_row import SummaryRow
+from .token_pair import TokenPair
+from .transaction_create import TransactionCreate
+from .transaction_kind import TransactionKind
+from .transaction_read import TransactionRead
+from .transaction_update import TransactionUpdate
+from .transactions_list_deleted import TransactionsListDeleted
+from .transfer_read import TransferRead
+from .user_create import UserCreate
+from .user_read import UserRead
+from .users_summary_by import UsersSummaryBy
+from .verify_report import VerifyReport
+
+__all__ = (
+    "ActivityRead",
+    "ActivityReadAfterType0",
+    "ActivityReadBeforeType0",
+    "ApiTokenCreate",
+    "ApiTokenCreateScope",
+    "ApiTokenCreated",
+    "ApiTokenCreatedScope",
+    "ApiTokenRead",
+    "ApiTokenReadScope",
+    "BalanceDrift",
+    "BalanceRead",
+    "BodyAuthToken",
+    "EntryRead",
+    "FieldErrorOut",
+    "GoogleSignIn",
+    "GroupCreate",
+    "GroupRead",
+    "GroupUpdate",
+    "HealthRead",
+    "InviteAccept",
+    "InviteCreate",
+    "InviteCreated",
+    "MemberCreate",
+    "MemberRead",
+    "MemberUpdate",
+    "PageActivityRead",
+    "PageTransactionRead",
+    "PasswordChange",
+    "PayerIn",
+    "PayerRead",
+    "Problem",
+    "ReadinessRead",
+    "RefreshTokenIn",
+    "Role",
+    "SettleUpRecord",
+    "SettlementRead",
+    "SplitEntryIn",
+    "SplitEntryRead",
+    "SplitIn",
+    "SplitMode",
+    "SplitRead",
+    "SummaryRead",
+    "SummaryReadBy",
+    "SummaryRow",
+    "TokenPair",
+    "TransactionCreate",
+    "TransactionKind",
+    "TransactionRead",
+    "TransactionUpdate",
+    "TransactionsListDeleted",
+    "TransferRead",
+    "UserCreate",
+    "UserRead",
+    "UsersSummaryBy",
+    "VerifyReport",
+)

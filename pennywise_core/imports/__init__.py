@@ -1,0 +1,87 @@
+"""Imports: other apps' exports, a bank's CSV and Pennywise's own files into a group.
+
+One call does it (an adapter passes what it was given)::
+
+    report = await imports.run(
+        session, actor, group_id, source,          # source: binary file or Iterable[bytes]
+        format=None,                                # detected from the content when None
+        options=imports.ImportOptions(member_map={"Ann Smith": ann_id}),
+        dry_run=False,
+        progress=None,                              # Callable[[imports.Progress], None]
+    )
+
+``report`` is an :class:`ImportReport` (a pydantic model): rows read, transactions created
+(or that would be, in a dry run), rows already imported, new placeholder members, totals per
+currency and the resulting balances, and warnings. Like every service, ``run`` flushes and
+never commits: the caller's commit makes the import true, all of it or none of it.
+
+Formats (:data:`FORMATS`): ``pennywise-json`` (lossless), ``pennywise-csv``,
+``splitwise-csv``, ``ihatemoney-json``, ``ihatemoney-csv``, ``spliit-json``, ``spliit-csv``,
+``bank-csv`` (needs ``ImportOptions(bank=BankMapping(...))``). :func:`detect` tells the
+format from the first bytes; a file it cannot tell is a 422 that lists the formats.
+
+Behaviour
+---------
+* **All or nothing, with every bad row.** Pass 1 reads the whole source, streaming, and
+  validates every row (parsing, member matching, the split maths of
+  :func:`pennywise_core.splits.compute`), collecting each bad cell as a
+  :class:`~pennywise_core.errors.FieldError` at ``("row", <row>, <column>)`` with the value
+  and the reason (up to ``error_limit``; all bad rows are counted). Any bad row raises
+  :class:`~pennywise_core.errors.ValidationError` and nothing is written. CSV rows are
+  numbered as a spreadsheet shows them (the header is row 1); JSON items by their 1-based
+  position in the list, with the line in the message.
+* **Two passes, one read.** Pass 1 keeps the computed new rows in an anonymous temporary
+  file (the spool, on disk); pass 2 writes them from there in batches, inside a SAVEPOINT:
+  COPY on PostgreSQL, executemany on SQLite; balances once per currency with the summed
+  deltas; one ``import`` activity record (and one ``member.add`` per new placeholder).
+  The source is read once, except by the formats that need a prescan (ihatemoney: member
+  weights; Spliit JSON: participants come after the expenses), which read it twice (a
+  non-seekable source is copied to a temporary file for that).
+* **Dry run** is pass 1 only: the report of what would be created; nothing is written
+  (only ``SELECT``\\s run).
+* **Idempotent.** Each source row has a stable key (see :class:`._common.KeyMaker`),
+  stored as the transaction's ``import_key``; rows whose key the group already has are
+  skipped, looked up one batch at a time. Re-running a file adds nothing; a file that
+  overlaps an earlier one adds only its new rows.
+* **Members** are matched by ``member_map``, then by name (case-insensitive); anyone else
+  becomes a placeholder (listed in the report; only admins may add members, so a member's
+  import that needs new people is refused, and its dry run says so).
+* **Streaming.** Memory does not grow with the file: rows are parsed one at a time, looked
+  up and written in batches of ``batch_size``, JSON is decoded element by element.
+* **Money** is parsed from decimal text in each source's convention, never through float.
+
+Errors (all :class:`~pennywise_core.errors.PennywiseError`): ``NotFoundError`` (not the
+actor's group), ``PermissionDeniedError`` (a viewer; or a member whose import needs new
+people), ``ConflictError`` (an archived group; or an import key taken meanwhile — another
+import of the same rows committed first), ``ValidationError`` (an unknown or undetectable
+format, a bad mapping, bad rows — ``errors`` has one ``FieldError`` per bad cell).
+Each format's module docstring says how its rows are read.
+"""
+
+from __future__ import annotations
+
+from ._common import ImportOptions
+from ._detect import detect
+from ._engine import (
+    CurrencyTotal,
+    ImportBalance,
+    ImportedMember,
+    ImportReport,
+    Progress,
+    run,
+)
+from ._formats import FORMATS
+from .bank import BankMapping
+
+__all__ = [
+    "FORMATS",
+    "BankMapping",
+    "CurrencyTotal",
+    "ImportBalance",
+    "ImportOptions",
+    "ImportReport",
+    "ImportedMember",
+    "Progress",
+    "detect",
+    "run",
+]

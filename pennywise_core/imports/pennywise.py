@@ -1,0 +1,414 @@
+"""Pennywise's own formats: the lossless JSON document and the one-row-per-transaction CSV.
+
+JSON (``pennywise-json``), as :mod:`pennywise_core.exports` writes it::
+
+    {"format": "pennywise", "format_version": 1,
+     "group": {"id", "name", "default_currency"},
+     "members": [{"id", "display_name", "role", "placeholder", "weight", "removed"}, …],
+     "transactions": [
+       {"id", "kind", "date", "description", "category", "notes", "amount", "currency",
+        "paid_by": [{"member_id", "amount"}],
+        "split": {"mode", "entries": [{"member_id", "shares"|"percent"|"amount"}]},
+        "entries": [{"member_id", "paid", "owed"}],
+        "deleted", "deleted_at", "created_at", "updated_at", "import_key"}, …]}
+
+``members`` comes before ``transactions``, which name members by their id in the document.
+Each transaction's entries are recomputed from its split and must match the document's
+(a hand-edited document that no longer adds up is refused). The import key is the
+transaction's own ``import_key`` (so a transaction that came from, say, a Splitwise import
+keeps its key) or ``pennywise:<id>``. Deleted transactions come back deleted; members
+come back with their role (only an owner may grant owner or admin), weight and removed
+state; timestamps are kept.
+
+CSV (``pennywise-csv``): ``date,description,category,kind,amount,currency,paid_by,
+split_mode,split,notes``. ``paid_by`` is ``Ann`` (pays everything) or ``Ann=60.00; Bob=30.00``;
+``split`` lists ``Ann; Bob`` (equal) or ``Ann=2; Bob=1`` (shares, percent, exact or
+adjustment amounts). In a name, ``\\``, ``;`` and ``=`` are escaped with a backslash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, ClassVar, TextIO
+
+from pennywise_core.errors import FieldError
+from pennywise_core.models import Role, SplitMode, TransactionKind
+from pennywise_core.money import Currency
+
+from ._common import (
+    BaseParser,
+    Cells,
+    Columns,
+    Item,
+    KeyMaker,
+    MemberDecl,
+    Problem,
+    Record,
+    bad,
+    category,
+    csv_rows,
+    header_key,
+    notes,
+    parse_timestamp,
+    split_pairs,
+)
+from ._source import iter_json
+
+FORMAT_VERSION = 1
+CSV_COLUMNS = (
+    "date",
+    "description",
+    "category",
+    "kind",
+    "amount",
+    "currency",
+    "paid_by",
+    "split_mode",
+    "split",
+    "notes",
+)
+_KINDS = {k.value: k for k in TransactionKind}
+_MODES = {m.value: m for m in SplitMode}
+_ROLES = {r.value: r for r in Role}
+_VALUE_OF_MODE = {
+    SplitMode.SHARES: "shares",
+    SplitMode.PERCENT: "percent",
+    SplitMode.EXACT: "amount",
+    SplitMode.ADJUSTMENT: "amount",
+}
+
+
+class _Fields(Cells):
+    """Typed access to one JSON object of the document, collecting errors."""
+
+    __slots__ = ("line", "obj")
+
+    def __init__(self, row: int, obj: dict[str, Any], line: int) -> None:
+        super().__init__(row)
+        self.obj = obj
+        self.line = line
+
+    def fail(self, column: str, value: object, reason: str) -> None:
+        self.errors.append(bad(self.row, column, value, f"{reason} (line {self.line})"))
+
+    def text(self, name: str, *, required: bool = True) -> str | None:
+        value = self.obj.get(name)
+        if value is None:
+            if required:
+                self.fail(name, None, "is missing")
+            return None
+        if not isinstance(value, str):
+            self.fail(name, value, "must be a string")
+            return None
+        return value
+
+    def flag(self, name: str) -> bool:
+        value = self.obj.get(name, False)
+        if not isinstance(value, bool):
+            self.fail(name, value, "must be true or false")
+            return False
+        return value
+
+    def items(self, name: str) -> list[dict[str, Any]]:
+        value = self.obj.get(name)
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.fail(name, value, "must be a list of objects")
+            return []
+        return value
+
+
+class PennywiseJsonParser(BaseParser):
+    format: ClassVar[str] = "pennywise-json"
+    columns: ClassVar[Columns] = Columns()
+
+    def items(self, text: TextIO) -> Iterator[Item]:
+        self._members: dict[str, str] = {}  # document member id -> ref
+        version_seen = False
+        for key, index, value, line in iter_json(
+            text, streamed=frozenset({"members", "transactions"})
+        ):
+            if key == "format" and value != "pennywise":
+                yield Problem((FieldError(("file", "format"), f"{value!r} is not 'pennywise'"),))
+            elif key == "format_version":
+                version_seen = True
+                if value != str(FORMAT_VERSION):
+                    yield Problem(
+                        (
+                            FieldError(
+                                ("file", "format_version"),
+                                f"version {value!r} is not one this Pennywise reads "
+                                f"({FORMAT_VERSION})",
+                            ),
+                        )
+                    )
+                    return
+            elif key == "members" and index is not None:
+                yield self._member(index + 1, value, line)
+            elif key == "transactions" and index is not None:
+                if not version_seen:
+                    yield Problem(
+                        (
+                            FieldError(
+                                ("file", "format_version"),
+                                "is missing (it comes first in a Pennywise document)",
+                            ),
+                        )
+                    )
+                    return
+                yield self._transaction(index + 1, value, line)
+
+    def _member(self, number: int, obj: Any, line: int) -> Item:
+        if not isinstance(obj, dict):
+            return Problem((bad(number, "members", obj, f"must be an object (line {line})"),))
+        fields = _Fields(number, obj, line)
+        member_id = fields.text("id")
+        name = fields.text("display_name")
+        if name is not None:
+            name = fields.name("display_name", name)
+        role_text = fields.text("role", required=False) or "member"
+        role = _ROLES.get(role_text)
+        if role is None:
+            fields.fail("role", role_text, f"must be one of {', '.join(_ROLES)}")
+        weight = fields.weight("weight", str(obj.get("weight", "1")))
+        placeholder = fields.flag("placeholder") if "placeholder" in obj else True
+        removed = fields.flag("removed")
+        if fields.errors or member_id is None or name is None or role is None or weight is None:
+            return Problem(tuple(FieldError(("member", *e.loc[1:]), e.msg) for e in fields.errors))
+        ref = "pw:" + member_id
+        self._members[member_id] = ref
+        return MemberDecl(
+            ref=ref,
+            name=name,
+            weight=weight,
+            role=role,
+            registered=not placeholder,
+            removed=removed,
+            eager=True,
+        )
+
+    def _transaction(self, number: int, obj: Any, line: int) -> Item:
+        if not isinstance(obj, dict):
+            return Problem((bad(number, "transaction", obj, f"must be an object (line {line})"),))
+        f = _Fields(number, obj, line)
+        tx_id = f.text("id")
+        kind_text = f.text("kind")
+        kind = _KINDS.get(kind_text or "")
+        if kind_text is not None and kind is None:
+            f.fail("kind", kind_text, f"must be one of {', '.join(_KINDS)}")
+        day = f.iso_date("date", f.text("date") or "") if "date" in obj else None
+        if "date" not in obj:
+            f.fail("date", None, "is missing")
+        description = f.description("description", f.text("description") or "")
+        currency = f.currency("currency", f.text("currency") or "")
+        amount = f.amount("amount", f.text("amount") or "", currency)
+        paid_by = [self._pair(f, "paid_by", p, "amount", currency) for p in f.items("paid_by")]
+        split_obj = obj.get("split")
+        mode: SplitMode | None = None
+        split: list[tuple[str, str | None]] = []
+        if not isinstance(split_obj, dict):
+            f.fail("split", split_obj, "must be an object with mode and entries")
+        else:
+            mode = _MODES.get(str(split_obj.get("mode")))
+            if mode is None:
+                f.fail("split", split_obj.get("mode"), f"mode must be one of {', '.join(_MODES)}")
+            else:
+                value_name = _VALUE_OF_MODE.get(mode)
+                entries = split_obj.get("entries")
+                if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+                    f.fail("split", entries, "entries must be a list of objects")
+                else:
+                    split = [self._pair(f, "split", e, value_name, None) for e in entries]
+        expected = [self._entry(f, e, currency) for e in f.items("entries")]
+        deleted = f.flag("deleted")
+        deleted_at = parse_timestamp(obj.get("deleted_at")) if deleted else None
+        if deleted and deleted_at is None:
+            f.fail("deleted_at", obj.get("deleted_at"), "must be a timestamp when deleted")
+        created_at = parse_timestamp(obj.get("created_at"))
+        updated_at = parse_timestamp(obj.get("updated_at"))
+        key = f.text("import_key", required=False)
+        if key is not None and not 0 < len(key) <= 200:
+            f.fail("import_key", key, "must have 1 to 200 characters")
+        if (
+            f.errors
+            or tx_id is None
+            or kind is None
+            or day is None
+            or description is None
+            or currency is None
+            or amount is None
+            or mode is None
+        ):
+            return Problem(tuple(f.errors))
+        return Record(
+            row=number,
+            key=key or f"pennywise:{tx_id}",
+            kind=kind,
+            description=description[0],
+            amount=amount,
+            currency=currency,
+            date=day,
+            paid_by=paid_by,
+            split_mode=mode,
+            split=split,
+            category=category(f.text("category", required=False)),
+            notes=notes(f.text("notes", required=False), description[1]),
+            deleted_at=deleted_at,
+            created_at=created_at,
+            updated_at=updated_at or created_at,
+            entries=expected,
+        )
+
+    def _ref(self, f: _Fields, column: str, member_id: object) -> str:
+        ref = self._members.get(member_id) if isinstance(member_id, str) else None
+        if ref is None:
+            f.fail(column, member_id, "names no member of the document's members list")
+            return ""
+        return ref
+
+    def _pair(
+        self,
+        f: _Fields,
+        column: str,
+        obj: dict[str, Any],
+        value_name: str | None,
+        currency: Currency | None,
+    ) -> tuple[str, str | None]:
+        ref = self._ref(f, column, obj.get("member_id"))
+        value = obj.get(value_name) if value_name else None
+        if value is not None and not isinstance(value, str):
+            f.fail(column, value, "must be a decimal string")
+            value = None
+        return ref, value
+
+    def _entry(
+        self, f: _Fields, obj: dict[str, Any], currency: Currency | None
+    ) -> tuple[str, int, int]:
+        ref = self._ref(f, "entries", obj.get("member_id"))
+        paid = f.amount("entries", str(obj.get("paid", "")), currency, positive=False)
+        owed = f.amount("entries", str(obj.get("owed", "")), currency, positive=False)
+        return ref, paid or 0, owed or 0
+
+
+class PennywiseCsvParser(BaseParser):
+    format: ClassVar[str] = "pennywise-csv"
+    columns: ClassVar[Columns] = Columns()
+
+    def items(self, text: TextIO) -> Iterator[Item]:
+        keys = KeyMaker("pennywise-csv")
+        index: dict[str, int] = {}
+        required = ("date", "description", "amount", "paid_by", "split")
+        group_currency = self.context.group_currency
+        width = 0
+        get = _getter(index)
+        for number, row in csv_rows(text):
+            if number == 1:
+                index = {header_key(c): i for i, c in enumerate(row)}
+                missing = [c for c in required if c not in index]
+                if missing:
+                    yield Problem(
+                        tuple(
+                            FieldError(("row", 1, c), "this column is missing from the header")
+                            for c in missing
+                        )
+                    )
+                    return
+                width = len(row)
+                get = _getter(index)
+                continue
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) != width:
+                yield Problem(
+                    (
+                        FieldError(
+                            ("row", number),
+                            f"has {len(row)} cells; the header has {width}",
+                        ),
+                    )
+                )
+                continue
+            yield self._row(number, row, get, keys, group_currency)
+
+    def _row(
+        self,
+        number: int,
+        row: list[str],
+        get: Any,
+        keys: KeyMaker,
+        group_currency: str,
+    ) -> Item:
+        cells = Cells(number)
+        day = cells.iso_date("date", get(row, "date"))
+        description = cells.description("description", get(row, "description"))
+        kind_text = get(row, "kind").strip().lower() or "expense"
+        kind = _KINDS.get(kind_text)
+        if kind is None:
+            cells.fail("kind", kind_text, f"must be one of {', '.join(_KINDS)}")
+        currency = cells.currency("currency", get(row, "currency") or group_currency)
+        amount_text = get(row, "amount")
+        amount = cells.amount("amount", amount_text, currency)
+        mode_text = get(row, "split_mode").strip().lower() or "equal"
+        mode = _MODES.get(mode_text)
+        if mode is None:
+            cells.fail("split_mode", mode_text, f"must be one of {', '.join(_MODES)}")
+        paid_by_text = get(row, "paid_by")
+        split_text = get(row, "split")
+        paid_by = self._people(cells, "paid_by", paid_by_text)
+        split = self._people(cells, "split", split_text)
+        if (
+            cells.errors
+            or day is None
+            or description is None
+            or kind is None
+            or currency is None
+            or amount is None
+            or mode is None
+        ):
+            return Problem(tuple(cells.errors))
+        cat = category(get(row, "category"))
+        note = notes(get(row, "notes"), description[1])
+        key = keys.content(
+            day,
+            (
+                kind.value,
+                description[0],
+                cat or "",
+                str(amount),
+                currency.code,
+                paid_by_text.strip().casefold(),
+                mode.value,
+                split_text.strip().casefold(),
+                note or "",
+            ),
+        )
+        return Record(
+            row=number,
+            key=key,
+            kind=kind,
+            description=description[0],
+            amount=amount,
+            currency=currency,
+            date=day,
+            paid_by=paid_by,
+            split_mode=mode,
+            split=split,
+            category=cat,
+            notes=note,
+        )
+
+    @staticmethod
+    def _people(cells: Cells, column: str, text: str) -> list[tuple[str, str | None]]:
+        pairs = split_pairs(text)
+        if not pairs:
+            cells.fail(column, text, "must name at least one member")
+        for name, _ in pairs:
+            cells.name(column, name)
+        return pairs
+
+
+def _getter(index: dict[str, int]) -> Any:
+    def get(row: list[str], name: str) -> str:
+        i = index.get(name)
+        return row[i] if i is not None else ""
+
+    return get
