@@ -98,10 +98,7 @@ def _amount(text: str, currency: Currency) -> int:
 
 
 def _currency(code: str) -> Currency:
-    try:
-        return get_currency(code)
-    except ValidationError as exc:
-        raise ValidationError.at("currency", exc.detail) from None
+    return get_currency(code)  # its ValidationError already names the "currency" field
 
 
 async def _compute_into(
