@@ -7,6 +7,7 @@ registry mirror too.
     nox -s tests_sqlite -- -k money     # arguments after -- go to pytest
     nox -s tests_postgres               # needs PENNYWISE_TEST_POSTGRES_URL or a local server
     nox -R -s tests                     # reuse the venv and skip the install step
+    nox -s client                       # regenerate the SDK from openapi.json
 
 Virtualenvs are reused (``reuse_venv = "yes"``): the install step still runs and picks up
 new dependencies, but a venv is not rebuilt on every run; ``--reuse-venv=never`` (or
@@ -85,6 +86,17 @@ def tests_postgres(session: nox.Session) -> None:
 def migrations(session: nox.Session) -> None:
     """Upgrade/downgrade/drift checks of migrations/ on both backends."""
     pytest(session, "tests/test_migrations.py")
+
+
+@nox.session(python=PYTHON)
+def client(session: nox.Session) -> None:
+    """Regenerate pennywise_client/_generated/ from openapi.json (``-- --check``: fail if stale).
+
+    After an API change: ``python -m pennywise_api.openapi > openapi.json``, then this.
+    """
+    # The script is standard-library only; run by path so the package (httpx…) isn't needed.
+    install(session, "generate", project=False)
+    session.run("python", "pennywise_client/_regenerate.py", *session.posargs)
 
 
 @nox.session(python=PYTHON)

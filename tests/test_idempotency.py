@@ -27,8 +27,10 @@ async def make_user(session: AsyncSession) -> User:
     )
 
 
-async def count_records(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(IdempotencyRecord)) or 0)
+async def count_records(session: AsyncSession, user: User) -> int:
+    # Other suites keep keys in the same database: count this test's user's only.
+    query = select(func.count()).where(IdempotencyRecord.user_id == user.id)
+    return int(await session.scalar(query) or 0)
 
 
 class TestFingerprint:
@@ -54,7 +56,9 @@ class TestLookupAndSave:
     async def test_first_use_claims_the_key(self, session: AsyncSession) -> None:
         user = await make_user(session)
         assert await idempotency.lookup(session, user_id=user.id, key="k1", fingerprint=FP) is None
-        record = await session.scalar(select(IdempotencyRecord))
+        record = await session.scalar(
+            select(IdempotencyRecord).where(IdempotencyRecord.user_id == user.id)
+        )
         assert record is not None
         assert (record.user_id, record.key, record.status) == (user.id, "k1", None)
 
@@ -75,7 +79,7 @@ class TestLookupAndSave:
         assert stored == StoredResponse(
             status=201, body=body, headers={"Location": "/api/v1/groups/x", "ETag": '"1"'}
         )
-        assert await count_records(session) == 1
+        assert await count_records(session, user) == 1
 
     async def test_same_key_different_request(self, session: AsyncSession) -> None:
         user = await make_user(session)
@@ -143,7 +147,11 @@ class TestRetention:
         # Asked to purge everything older than an hour: the 24-hour promise still holds.
         assert await idempotency.purge_expired(session, dt.timedelta(hours=1)) == 1
         assert await idempotency.purge_expired(session, utcnow()) == 0
-        remaining = (await session.scalars(select(IdempotencyRecord.key))).all()
+        remaining = (
+            await session.scalars(
+                select(IdempotencyRecord.key).where(IdempotencyRecord.user_id == user.id)
+            )
+        ).all()
         assert remaining == ["young"]
 
     async def test_default_is_24_hours(self, session: AsyncSession) -> None:
@@ -219,5 +227,6 @@ class TestAcrossTransactions:
         assert sorted(kind for kind, _ in results) == ["created", "replayed"]
         assert results[0][1] == results[1][1]
         async with session_maker() as session:
-            assert await count_records(session) == 1
-            assert await session.scalar(select(func.count()).select_from(Group)) == 1
+            assert await count_records(session, user) == 1
+            groups_made = select(func.count()).where(Group.created_by == user.id)
+            assert await session.scalar(groups_made) == 1

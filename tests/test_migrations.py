@@ -8,6 +8,8 @@ the ``session`` and ``session_maker`` fixtures.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pennywise_core.db import (
+    SCHEMA_REVISION,
     alembic_config,
     check_schema,
     create_engine,
@@ -142,6 +145,33 @@ async def test_open_database_default_is_a_new_file_in_pennywise_home(
     finally:
         get_settings.cache_clear()
     assert (home / "pennywise.sqlite3").is_file()
+
+
+def test_the_written_down_schema_revision_is_alembics_head() -> None:
+    assert head_revision() == SCHEMA_REVISION, (
+        "a new revision was added: set pennywise_core.db.SCHEMA_REVISION to its id"
+    )
+
+
+def test_opening_an_up_to_date_database_does_not_import_alembic(tmp_path: Path) -> None:
+    # The fast path of every CLI command: the revision is read with one SELECT.
+    code = (
+        "import asyncio, sys\n"
+        "from pennywise_core import db\n"
+        f"url = 'sqlite+aiosqlite:///{tmp_path / 'p.sqlite3'}'\n"
+        "asyncio.run(db.open_database(url))\n"  # creates it: Alembic runs here
+        "for name in [m for m in sys.modules if m.split('.')[0] == 'alembic']:\n"
+        "    del sys.modules[name]\n"
+        "async def reopen():\n"
+        "    engine = await db.open_database(url)\n"
+        "    await engine.dispose()\n"
+        "asyncio.run(reopen())\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
 
 
 async def test_open_database_refuses_a_database_behind_head(fresh_database_url: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from typing import Annotated
 
 import typer
@@ -23,6 +25,18 @@ def serve(
     otherwise). Interactive docs at /docs."""
     import uvicorn
 
+    from pennywise_core.settings import get_settings
+
+    settings = get_settings()
+    if (
+        workers > 1
+        and settings.environment != "production"  # which refuses to start without a secret
+        and not settings.jwt_secret.get_secret_value()
+    ):
+        # Without a configured secret each process would sign with its own ephemeral one, and
+        # a token from one worker would be refused by the next: share one for this run (the
+        # workers inherit the environment).
+        os.environ["PENNYWISE_JWT_SECRET"] = secrets.token_urlsafe(48)
     say(f"Pennywise API on http://{host}:{port}  (docs: /docs)")
     uvicorn.run(
         "pennywise_api.app:create_app",
@@ -32,4 +46,5 @@ def serve(
         workers=workers,
         timeout_graceful_shutdown=10,
         log_level="warning",
+        access_log=False,  # the app logs one structured line per request itself
     )

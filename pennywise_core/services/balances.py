@@ -11,9 +11,9 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pennywise_core.models import Balance, Entry, Member, Role, Transaction, User
@@ -44,12 +44,20 @@ async def apply(
     ]
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Balance).values(rows)
+    # The dialect's own insert (for ON CONFLICT), imported for the one in use: a CLI command
+    # on SQLite never pays for loading the PostgreSQL dialect.
+    keys = [Balance.group_id, Balance.member_id, Balance.currency]
+    statement: Any
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        statement = pg_insert(Balance).values(rows)
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        statement = sqlite_insert(Balance).values(rows)
     statement = statement.on_conflict_do_update(
-        index_elements=[Balance.group_id, Balance.member_id, Balance.currency],
-        set_={"amount": Balance.amount + statement.excluded.amount},
+        index_elements=keys, set_={"amount": Balance.amount + statement.excluded.amount}
     )
     await session.execute(statement)
 
