@@ -10,8 +10,10 @@ subprocess*, so one run's memory cannot flatter the next: a new SQLite file or a
 throwaway PostgreSQL database, migrated, a group with the 10 members, then
 ``imports.run`` on the file and a commit. Printed per run:
 
-* rows/s: rows over the wall time of ``imports.run`` + commit (validate pass and write
-  pass; their split is shown too);
+* rows/s: rows over the wall time of ``imports.run`` + commit. The import writes rows while
+  it reads the file, so the split shown is: *validate s*, up to the last row read (most
+  rows are written meanwhile), and *write s*, what is left after it (the last writes, the
+  balances, the activity record, the commit);
 * peak RSS (the child's ``VmHWM``: everything the process held, C libraries included)
   and its growth over the RSS just before the import started — the honest whole-process
   figure; the growth is what the import itself costs. (Not ``ru_maxrss``: Linux carries
@@ -21,11 +23,13 @@ throwaway PostgreSQL database, migrated, a group with the 10 members, then
 
 Baselines measured in the same run, to read the figures against:
 
-* *database ceiling*: the import's own writer (``_writer.insert_rows``: COPY on
-  PostgreSQL, executemany on SQLite) on rows already computed, 3 entries each, into the
+* *database ceiling*: the import's own writer (``_writer.Writer``: COPY on PostgreSQL,
+  multi-row INSERTs on SQLite) on rows already computed, 3 entries each, into the
   same schema — what the database takes with no parsing or validation at all;
 * *compute ceiling*: :func:`pennywise_core.splits.compute` alone on the generated rows,
-  already parsed — the split maths every row must go through, single process.
+  already parsed — the split maths through the input schemas, single process; and the
+  import's own fast path for it (:class:`pennywise_core.splits.FastCompute`) on the same
+  rows.
 
 Targets to compare with (figures, not assertions): at least 50,000 rows/s into
 PostgreSQL, and peak memory at 1M rows within 1.5x of that at 10k.
@@ -210,12 +214,16 @@ async def child(database: str, csv_path: Path, workdir: Path, use_tracemalloc: b
 
 
 async def baseline_child(database: str, rows: int, workdir: Path) -> dict:
-    """Rows/s of the import's writer alone, on prepared rows (3 entries each)."""
+    """Rows/s of the import's writer alone, on prepared rows (3 entries each).
+
+    The rows are made the way the import makes them: values in the driver's form, through
+    the writer's own converters, and time-ordered transaction ids (UUID version 7).
+    """
     import datetime as dt
-    import uuid
 
     from pennywise_core import db
-    from pennywise_core.imports._writer import insert_rows
+    from pennywise_core.imports._engine import _first_id
+    from pennywise_core.imports._writer import Writer
     from pennywise_core.schemas import GroupCreate, MemberCreate
     from pennywise_core.services import groups, members, users
 
@@ -238,26 +246,32 @@ async def baseline_child(database: str, rows: int, workdir: Path) -> dict:
                 "split": {"mode": "equal", "entries": [{"member_id": str(m)} for m in ids[:3]]},
             }
         )
-        batches = []
-        for start in range(0, rows, 2000):
-            txs, entries = [], []
-            for i in range(start, min(rows, start + 2000)):
-                tx_id = uuid.uuid4()
-                txs.append(
-                    (tx_id, group.id, "expense", f"Row {i}", 1234, "EUR",
-                     date(2015, 1, 1) + timedelta(days=i // 30), None, None, "equal", params,
-                     actor.id, None, f"bench:{tx_id.hex}", 1, now, now)
-                )  # fmt: skip
-                entries += [
-                    (tx_id, ids[0], group.id, 0, 1234, 412),
-                    (tx_id, ids[1], group.id, 1, 0, 411),
-                    (tx_id, ids[2], group.id, 2, 0, 411),
-                ]
-            batches.append((txs, entries))
-        started = time.perf_counter()
         async with maker() as session, session.begin():
+            writer = Writer(session)
+            group_id, actor_id = writer.uuid(group.id), writer.uuid(actor.id)
+            m0, m1, m2 = (writer.uuid(m) for m in ids[:3])
+            clock = writer.timestamps(now)
+            first = _first_id(now)
+            batches = []
+            for start in range(0, rows, 2000):
+                txs, entries = [], []
+                for i in range(start, min(rows, start + 2000)):
+                    tx_id = f"{first + i:032x}"
+                    created = next(clock)
+                    txs.append(
+                        (tx_id, group_id, "expense", f"Row {i}", 1234, "EUR",
+                         writer.date(date(2015, 1, 1) + timedelta(days=i // 30)), None, None,
+                         "equal", params, actor_id, None, f"bench:{tx_id}", 1, created, created)
+                    )  # fmt: skip
+                    entries += [
+                        (tx_id, m0, group_id, 0, 1234, 412),
+                        (tx_id, m1, group_id, 1, 0, 411),
+                        (tx_id, m2, group_id, 2, 0, 411),
+                    ]
+                batches.append((txs, entries))
+            started = time.perf_counter()
             for txs, entries in batches:
-                await insert_rows(session, txs, entries)
+                await writer.insert(txs, entries)
         return {"rows": rows, "seconds": time.perf_counter() - started}
     finally:
         await engine.dispose()
@@ -265,22 +279,25 @@ async def baseline_child(database: str, rows: int, workdir: Path) -> dict:
             await _drop_database(pg_name)
 
 
-def compute_ceiling(csv_path: Path, limit: int = 50_000) -> float:
-    """Rows/s of ``splits.compute`` alone on the file's first ``limit`` rows, parsed."""
+def compute_ceiling(csv_path: Path, limit: int = 50_000) -> tuple[float, float]:
+    """Rows/s of ``splits.compute`` and of ``splits.FastCompute`` alone on the file's
+    first ``limit`` rows, parsed."""
     import uuid
 
     from pennywise_core.imports._common import ImportOptions, ParseContext, Record
     from pennywise_core.imports._source import Source
     from pennywise_core.imports.pennywise import PennywiseCsvParser
     from pennywise_core.schemas import PayerIn, SplitEntryIn, SplitIn
-    from pennywise_core.splits import compute
+    from pennywise_core.splits import FastCompute, compute
 
     parser = PennywiseCsvParser(
         ParseContext(group_currency="EUR", currency=None, warn=lambda _: None), ImportOptions()
     )
     ids = {name: uuid.uuid4() for name in MEMBERS}
+    index = {name: i for i, name in enumerate(MEMBERS)}
     field = {"shares": "shares", "percent": "percent", "exact": "amount"}
     calls = []
+    fast_calls = []
     with csv_path.open("rb") as f:
         for record in parser.items(Source(f).text("utf-8-sig")):
             if not isinstance(record, Record):
@@ -296,6 +313,16 @@ def compute_ceiling(csv_path: Path, limit: int = 50_000) -> float:
             )
             members = [p.member_id for p in payers] + [e.member_id for e in split.entries or []]
             calls.append((record, payers, split, members))
+            fast_calls.append(
+                (
+                    record.kind,
+                    record.amount,
+                    record.currency,
+                    [(index[n], a) for n, a in record.paid_by],
+                    record.split_mode,
+                    [(index[n], v) for n, v in record.split],
+                )
+            )
             if len(calls) >= limit:
                 break
     started = time.perf_counter()
@@ -308,7 +335,12 @@ def compute_ceiling(csv_path: Path, limit: int = 50_000) -> float:
             split=split,
             members=members,
         )
-    return len(calls) / (time.perf_counter() - started)
+    full = len(calls) / (time.perf_counter() - started)
+    fast = FastCompute([str(ids[name]) for name in MEMBERS])
+    started = time.perf_counter()
+    for args in fast_calls:
+        fast(*args)
+    return full, len(fast_calls) / (time.perf_counter() - started)
 
 
 def run_child(database: str, csv_path: Path, workdir: Path, use_tracemalloc: bool) -> dict:
@@ -369,7 +401,10 @@ def main() -> None:
         smallest = files[min(args.sizes)]
         ceiling = None if args.no_baseline else compute_ceiling(smallest)
         if ceiling is not None:
-            print(f"\ncompute ceiling: splits.compute alone runs at {ceiling:,.0f} rows/s")
+            print(
+                f"\ncompute ceiling: splits.compute alone runs at {ceiling[0]:,.0f} rows/s; "
+                f"the import's fast path (splits.FastCompute) at {ceiling[1]:,.0f} rows/s"
+            )
         for database in args.databases:
             print(f"\n{database}", flush=True)
             db_ceiling = None

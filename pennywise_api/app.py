@@ -34,8 +34,10 @@ from pennywise_api.routers import (
     api_tokens,
     auth,
     balances,
+    exports,
     groups,
     health,
+    imports,
     invites,
     members,
     settle_up,
@@ -59,6 +61,9 @@ and the fewest transfers that settle them.
 * Creating POSTs accept `Idempotency-Key`, except the two that return a new secret (API
   tokens and invites), which never store their response; groups and transactions carry an
   `ETag`, and their PATCH and DELETE take `If-Match`.
+* Imports are multipart uploads to `POST /api/v1/groups/{group_id}/imports` (all or
+  nothing; a dry run writes nothing), up to the server's `PENNYWISE_MAX_IMPORT_BYTES`;
+  `GET /api/v1/groups/{group_id}/export` streams the group as a file.
 """
 
 ROUTERS = (
@@ -72,6 +77,8 @@ ROUTERS = (
     balances.router,
     settle_up.router,
     activity.router,
+    imports.router,
+    exports.router,
     transactions.router,
 )
 
@@ -113,7 +120,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
 
     middleware = [
         Middleware(RequestContextMiddleware),
-        Middleware(BodySizeLimitMiddleware),
+        Middleware(BodySizeLimitMiddleware, routes=[imports.body_limit(settings)]),
     ]
     if settings.cors_origins:
         middleware.insert(
@@ -178,6 +185,21 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.update(problem_schemas())
+        _mark_binary_uploads(components)
         schema["components"]["schemas"] = dict(sorted(components.items()))
         app.openapi_schema = schema
     return app.openapi_schema
+
+
+def _mark_binary_uploads(components: dict[str, Any]) -> None:
+    """Give uploaded files ``format: binary`` beside OpenAPI 3.1's ``contentMediaType``.
+
+    Pydantic describes an ``UploadFile`` the 3.1 way only; client generators (ours
+    included) recognise a file by ``format: binary``, and would send a plain string.
+    """
+    for model in components.values():
+        for prop in model.get("properties", {}).values():
+            if prop.get("type") == "string" and (
+                prop.get("contentMediaType") == "application/octet-stream"
+            ):
+                prop.setdefault("format", "binary")

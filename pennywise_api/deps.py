@@ -3,12 +3,16 @@
 * :func:`get_session`: one session per request; commit when the handler returned, roll back
   when it raised. It is ``scope="function"``, so the commit happens *before* the response
   is sent: a failed commit is an error response, never a 2xx for a lost write.
+  :data:`StreamingSessionDep` (with :data:`StreamingReadUser`) is the read-only exception:
+  open until a streamed body is sent, on one snapshot.
 * :data:`CurrentPrincipal` / :data:`ReadUser` / :data:`WriteUser`: ``Authorization:
   Bearer`` through ``services.auth.authenticate_bearer``. Missing credentials are a 401
   problem (never a 422); a read-scope API token on a mutating route is a 403.
 * :data:`ExpectedVersion`: ``If-Match`` as the ``expected_version`` the services check.
 * :class:`Idempotency`: ``Idempotency-Key`` on creating POSTs, except those whose response
-  holds a secret (an API token, an invite): a replay would have to store it in clear.
+  holds a secret (an API token, an invite): a replay would have to store it in clear. A
+  route whose body is too big to fingerprint from memory (an upload) takes
+  :data:`IdempotencyKey` and calls :func:`claim_idempotency_key` with its own fingerprint.
 * :func:`google_certs_transport`: how Google sign-in fetches Google's certificates; tests
   override it (``app.dependency_overrides``) to serve a local key offline.
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Header, Request, Response
@@ -38,7 +43,8 @@ T = TypeVar("T")
 # --- the database session ------------------------------------------------------------------
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+@asynccontextmanager
+async def _transaction(request: Request, *, snapshot: bool = False) -> AsyncIterator[AsyncSession]:
     maker: async_sessionmaker[AsyncSession] | None = getattr(
         request.app.state, "session_maker", None
     )
@@ -46,6 +52,11 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         raise RuntimeError("the database is not open: run the app with its lifespan")
     async with maker() as session:
         try:
+            if snapshot and session.get_bind().dialect.name == "postgresql":
+                # One snapshot for every statement of the transaction (READ COMMITTED, the
+                # default, sees each commit as it lands). SQLite's transactions are
+                # serializable already.
+                await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             yield session
         except PennywiseError as exc:
             # A few errors record something that must outlive the failed request (a failed
@@ -62,7 +73,25 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             await session.commit()
 
 
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with _transaction(request) as session:
+        yield session
+
+
+async def get_streaming_session(request: Request) -> AsyncIterator[AsyncSession]:
+    async with _transaction(request, snapshot=True) as session:
+        yield session
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+StreamingSessionDep = Annotated[AsyncSession, Depends(get_streaming_session, scope="request")]
+"""A session that stays open until the response has been sent, on one snapshot of the
+database: for a response streamed from the database as it is read (``GET /groups/{id}/
+export``). Only for routes that write nothing: a failed commit could no longer change the
+status. Authenticate with :data:`StreamingReadUser` on the same session (on SQLite every
+transaction takes the write lock: a second session in the same request would wait for the
+first)."""
 
 # --- the caller ----------------------------------------------------------------------------
 
@@ -74,10 +103,8 @@ oauth2_scheme = OAuth2PasswordBearer(
 )
 
 
-async def get_principal(
-    request: Request,
-    session: SessionDep,
-    token: Annotated[str | None, Depends(oauth2_scheme)],
+async def _authenticate(
+    request: Request, session: AsyncSession, token: str | None
 ) -> auth.Principal:
     if not token:
         raise AuthenticationError("this needs a bearer token in the Authorization header")
@@ -86,7 +113,23 @@ async def get_principal(
     return principal
 
 
+async def get_principal(
+    request: Request,
+    session: SessionDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> auth.Principal:
+    return await _authenticate(request, session, token)
+
+
 CurrentPrincipal = Annotated[auth.Principal, Depends(get_principal)]
+
+
+async def get_streaming_user(
+    request: Request,
+    session: StreamingSessionDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> User:
+    return (await _authenticate(request, session, token)).user
 
 
 async def get_user(principal: CurrentPrincipal) -> User:
@@ -103,6 +146,8 @@ ReadUser = Annotated[User, Depends(get_user)]
 """The authenticated user, for routes that only read."""
 WriteUser = Annotated[User, Depends(get_writing_user)]
 """The authenticated user, for routes that change something (read-only tokens get 403)."""
+StreamingReadUser = Annotated[User, Depends(get_streaming_user)]
+"""The authenticated user, through :data:`StreamingSessionDep`: for a streamed read."""
 
 # --- Google's certificates -----------------------------------------------------------------
 
@@ -205,28 +250,34 @@ class Idempotency:
         return result
 
 
-async def get_idempotency(
-    request: Request,
-    session: SessionDep,
-    user: WriteUser,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            min_length=1,
-            max_length=idempotency.MAX_KEY_LENGTH,
-            pattern=r"^[ -~]+$",
-            description="Any unique string (a UUID is ideal), reused when retrying this same "
-            "request: a retry gets the first answer back instead of creating twice. Kept for "
-            f"at least 24 hours. 1 to {idempotency.MAX_KEY_LENGTH} printable ASCII characters.",
-        ),
-    ] = None,
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=idempotency.MAX_KEY_LENGTH,
+        pattern=r"^[ -~]+$",
+        description="Any unique string (a UUID is ideal), reused when retrying this same "
+        "request: a retry gets the first answer back instead of creating twice. Kept for "
+        f"at least 24 hours. 1 to {idempotency.MAX_KEY_LENGTH} printable ASCII characters.",
+    ),
+]
+"""The ``Idempotency-Key`` header, for a route that fingerprints its request itself."""
+
+
+def request_target(request: Request) -> str:
+    """The path and query of the request, as fingerprints name it."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+async def claim_idempotency_key(
+    session: AsyncSession, user: User, key: str | None, fingerprint: str
 ) -> Idempotency:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    fingerprint = idempotency.fingerprint(request.method, target, await request.body())
-    if idempotency_key is not None:
+    """Replay the stored response for ``key`` (raises :class:`IdempotentReplay`), or claim
+    the key for this request; no key: nothing to claim."""
+    if key is not None:
         stored = await idempotency.lookup(
-            session, user_id=user.id, key=idempotency_key, fingerprint=fingerprint
+            session, user_id=user.id, key=key, fingerprint=fingerprint
         )
         if stored is not None:
             headers = dict(stored.headers or {})
@@ -234,7 +285,19 @@ async def get_idempotency(
             raise IdempotentReplay(
                 JSONResponse(stored.body, status_code=stored.status, headers=headers)
             )
-    return Idempotency(session, user, idempotency_key, fingerprint)
+    return Idempotency(session, user, key, fingerprint)
+
+
+async def get_idempotency(
+    request: Request,
+    session: SessionDep,
+    user: WriteUser,
+    idempotency_key: IdempotencyKey = None,
+) -> Idempotency:
+    fingerprint = idempotency.fingerprint(
+        request.method, request_target(request), await request.body()
+    )
+    return await claim_idempotency_key(session, user, idempotency_key, fingerprint)
 
 
 IdempotencyDep = Annotated[Idempotency, Depends(get_idempotency)]

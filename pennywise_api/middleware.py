@@ -10,6 +10,8 @@ import json
 import re
 import time
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -104,27 +106,57 @@ async def _send_internal_error(send: Send, request_id: str, path: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+@dataclass(frozen=True, slots=True)
+class BodyLimit:
+    """A route's own body limit, above (or below) the general one: ``POST`` uploads."""
+
+    method: str
+    path: re.Pattern[str]
+    """Matched against the whole request path."""
+    max_bytes: int
+    detail: str
+    """The 413's ``detail``: names the limit and says what to do instead."""
+
+    def applies(self, scope: Scope) -> bool:
+        return scope.get("method") == self.method and bool(
+            self.path.fullmatch(scope.get("path", ""))
+        )
+
+
 class BodySizeLimitMiddleware:
-    """Refuse request bodies over ``max_bytes`` with a 413 problem.
+    """Refuse request bodies over ``max_bytes`` (or a matching route's :class:`BodyLimit`)
+    with a 413 problem.
 
     A declared ``Content-Length`` over the limit is refused before reading anything; a
-    chunked body is counted as it arrives and refused when it crosses the limit. The 413
-    is raised as an :class:`HTTPException`, so the app's one translator renders it.
+    chunked body (or one longer than it declared) is counted as it arrives and refused when
+    it crosses the limit, so nothing past the limit is ever read. The 413 is raised as an
+    :class:`HTTPException`, so the app's one translator renders it.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES, routes: Sequence[BodyLimit] = ()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.routes = tuple(routes)
+
+    def _limit(self, scope: Scope) -> tuple[int, str]:
+        for route in self.routes:
+            if route.applies(scope):
+                return route.max_bytes, route.detail
+        return (
+            self.max_bytes,
+            f"the request body is larger than the limit of {self.max_bytes} bytes",
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_large = HTTPException(
-            413, f"the request body is larger than the limit of {self.max_bytes} bytes"
-        )
+        max_bytes, detail = self._limit(scope)
+        too_large = HTTPException(413, detail)
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
             # Nothing is read: the route fails as soon as it asks for the body.
             async def refuse(_receive: Receive = receive) -> Message:
                 raise too_large
@@ -138,7 +170,7 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     raise too_large
             return message
 

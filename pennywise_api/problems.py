@@ -186,8 +186,12 @@ def validation_errors(raw: Iterable[dict[str, Any]]) -> list[FieldErrorOut]:
     for error in raw:
         loc = [part for part in error.get("loc", ()) if isinstance(part, str | int)]
         if error.get("type") == "json_invalid":
+            # The body itself (loc: body, position), or a form field holding JSON.
             reason = (error.get("ctx") or {}).get("error", "")
-            out.append(FieldErrorOut(loc=["body"], msg=f"not valid JSON: {reason}".rstrip(": ")))
+            field = [part for part in loc[1:] if isinstance(part, str)]
+            out.append(
+                FieldErrorOut(loc=field or ["body"], msg=f"not valid JSON: {reason}".rstrip(": "))
+            )
             continue
         if loc[:1] == ["body"] and len(loc) > 1:
             loc = loc[1:]

@@ -21,8 +21,9 @@ code  meaning
 Commands raise; :class:`ErrorBoundaryGroup` (the root command's class) catches the errors
 Pennywise raises on purpose (the core's :class:`~pennywise_core.errors.PennywiseError`, the
 API's problem responses as :class:`ApiError`, the CLI's own :class:`CliError`, connection
-failures) and turns each into one message on stderr and its exit code. Anything else is a
-bug and keeps its traceback. ``PENNYWISE_DEBUG=1`` re-raises every error with its traceback.
+failures) and turns each into one message on stderr and its exit code. Remote mode turns
+the client's exceptions into these with :func:`from_client_error`. Anything else is a bug
+and keeps its traceback. ``PENNYWISE_DEBUG=1`` re-raises every error with its traceback.
 
 This module is imported on every start: it imports nothing heavy.
 """
@@ -105,6 +106,42 @@ class ApiError(Exception):
         return self.detail
 
 
+def from_client_error(exc: Any, *, api_url: str | None = None) -> CliError | ApiError:
+    """A ``pennywise_client`` exception as the CLI's: the error boundary knows these.
+
+    An answer with an error status (``APIStatusError`` and its subclasses: ``NotFoundError``,
+    ``ValidationError``…) becomes an :class:`ApiError` with the problem's detail, field
+    errors, request id and ``current_version``; no answer at all (``APIConnectionError``)
+    becomes an :class:`UnreachableError`. Duck-typed (``status``, ``problem``,
+    ``request_id``), so this module never imports the client.
+    """
+    status = getattr(exc, "status", None)
+    if not isinstance(status, int):
+        cause = exc.__cause__ or exc
+        reason = str(cause) or type(cause).__name__
+        where = f" at {api_url}" if api_url else ""
+        return UnreachableError(f"cannot reach the Pennywise API{where}: {reason}")
+    problem = getattr(exc, "problem", None)
+    problem = problem if isinstance(problem, dict) else {}
+    kind = problem.get("type")
+    detail = problem.get("detail") or problem.get("title")
+    errors = [
+        (e.get("loc") or [], str(e.get("msg", "")))
+        for e in problem.get("errors") or []
+        if isinstance(e, dict)
+    ]
+    request_id = getattr(exc, "request_id", None) or problem.get("request_id")
+    version = problem.get("current_version")
+    return ApiError(
+        status=status,
+        slug=kind.rstrip("/").rsplit("/", 1)[-1] if isinstance(kind, str) else "",
+        detail=str(detail) if detail else f"the server answered {status}",
+        errors=errors,
+        request_id=request_id if isinstance(request_id, str) else None,
+        current_version=version if isinstance(version, int) else None,
+    )
+
+
 def exit_code_for(status: int, slug: str = "") -> int:
     """The exit code for an HTTP-like status (core errors and API problems alike)."""
     if slug == "schema-out-of-date":
@@ -135,8 +172,12 @@ def describe(exc: BaseException) -> tuple[str, int] | None:
     core_errors = sys.modules.get("pennywise_core.errors")
     if core_errors is not None and isinstance(exc, core_errors.PennywiseError):
         return str(exc), exit_code_for(exc.status, exc.type)
-    # Connection failures, recognised only when their library is already loaded (checking
+    # The client's errors (remote mode translates them itself; this is the safety net), and
+    # connection failures, recognised only when their library is already loaded (checking
     # costs nothing, and importing httpx or SQLAlchemy here would slow every start).
+    client_errors = sys.modules.get("pennywise_client.errors")
+    if client_errors is not None and isinstance(exc, client_errors.PennywiseError):
+        return describe(from_client_error(exc))
     httpx = sys.modules.get("httpx")
     if httpx is not None and isinstance(exc, httpx.TransportError):
         return f"cannot reach the server: {exc or type(exc).__name__}", UNAVAILABLE

@@ -26,6 +26,7 @@ from pennywise_cli.commands import (
     balances,
     db,
     group,
+    io,
     member,
     report,
     serve,
@@ -55,6 +56,8 @@ app.command("balances")(balances.balances)
 app.command("settle")(settle.settle)
 app.command("activity")(activity.activity)
 app.command("report")(report.report)
+app.command("import")(io.import_)
+app.command("export")(io.export)
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
 app.command("login")(auth.login)

@@ -11,13 +11,17 @@
             print(tx.date, tx.description, tx.amount, tx.currency)
         for transfer in pw.settle_up.suggest(trip.id).transfers:
             print(transfer.from_member_id, "→", transfer.to_member_id, transfer.amount)
+        report = pw.imports.run(trip.id, "splitwise.csv", dry_run=True)  # then without
+        print(report.created, "to import;", report.already_imported, "already there")
+        pw.exports.download(trip.id, to="trip.json")        # streamed to disk
 
 :class:`AsyncPennywise` has the same namespaces and method names (``await …``,
 ``async for``). Namespaces: ``auth``, ``users``, ``groups``, ``members``, ``transactions``,
-``balances``, ``settle_up``, ``activity``, ``tokens``, ``invites``. Amounts are decimal
-strings in and out (``Decimal`` and ``int`` are accepted; ``float`` is refused). Errors are
-the exceptions of :mod:`pennywise_client.errors` (``NotFoundError``, ``ValidationError``…),
-each keeping the HTTP status, the problem details and the request id.
+``balances``, ``settle_up``, ``activity``, ``tokens``, ``invites``, ``imports``,
+``exports``. Amounts are decimal strings in and out (``Decimal`` and ``int`` are accepted;
+``float`` is refused). Errors are the exceptions of :mod:`pennywise_client.errors`
+(``NotFoundError``, ``ValidationError``…), each keeping the HTTP status, the problem
+details and the request id.
 
 Design
 ------
@@ -48,15 +52,19 @@ Three layers, each with one job:
    method is written once in ``_calls`` (arguments checked and converted: ids, decimal
    strings, dates, nested ``split``/``paid_by`` dicts) and returns a description of the
    generated call; the sync and async namespaces wrap the same functions, so they have
-   the same names and signatures. Every operation whose endpoint takes
-   ``Idempotency-Key`` gets a fresh key per call (or the caller's ``idempotency_key=``),
-   which its retries reuse. Paginated lists (``transactions.list``, ``activity.list``)
-   return lazy iterators that follow ``next_cursor``.
+   the same names and signatures. An upload (``imports.run``) opens its file only while
+   the call runs; a download (``exports.download``) takes the generated endpoint's
+   request but streams the body to its destination, through the same retrying client.
+   Every operation whose endpoint takes ``Idempotency-Key`` gets a fresh key per call
+   (or the caller's ``idempotency_key=``), which its retries reuse. Paginated lists
+   (``transactions.list``, ``activity.list``) return lazy iterators that follow
+   ``next_cursor``.
 
 The package imports nothing from ``pennywise_core``, ``pennywise_api`` or
 ``pennywise_cli`` (an import-linter contract): only httpx and attrs.
 """
 
+from pennywise_client._calls import Downloaded
 from pennywise_client._client import (
     API_URL_ENV,
     TOKEN_ENV,
@@ -72,6 +80,7 @@ from pennywise_client.errors import (
     APITimeoutError,
     AuthenticationError,
     ConflictError,
+    ContentTooLargeError,
     NotFoundError,
     PennywiseError,
     PermissionDeniedError,
@@ -92,6 +101,8 @@ __all__ = [
     "AuthenticationError",
     "Backoff",
     "ConflictError",
+    "ContentTooLargeError",
+    "Downloaded",
     "NotFoundError",
     "Pager",
     "Pennywise",

@@ -17,15 +17,24 @@ API's JSON shape. Optional fields left out are not sent (the generated ``UNSET``
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import inspect
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from types import ModuleType
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import IO, Any, Generic, Protocol, TypeVar, cast
+from urllib.parse import unquote
 
 from pennywise_client._generated.api.activity import activity_list
 from pennywise_client._generated.api.api_tokens import (
@@ -43,6 +52,7 @@ from pennywise_client._generated.api.auth import (
     auth_token,
 )
 from pennywise_client._generated.api.balances import balances_list, balances_verify
+from pennywise_client._generated.api.exports import exports_download
 from pennywise_client._generated.api.groups import (
     groups_create,
     groups_delete,
@@ -50,6 +60,7 @@ from pennywise_client._generated.api.groups import (
     groups_list,
     groups_update,
 )
+from pennywise_client._generated.api.imports import imports_run
 from pennywise_client._generated.api.invites import invites_accept, invites_create
 from pennywise_client._generated.api.members import (
     members_add,
@@ -74,11 +85,14 @@ from pennywise_client._generated.models import (
     ApiTokenCreated,
     ApiTokenRead,
     BalanceRead,
+    BankMappingIn,
     BodyAuthToken,
+    BodyImportsRun,
     GoogleSignIn,
     GroupCreate,
     GroupRead,
     GroupUpdate,
+    ImportReport,
     InviteAccept,
     InviteCreate,
     InviteCreated,
@@ -101,11 +115,15 @@ from pennywise_client._generated.models import (
     VerifyReport,
 )
 from pennywise_client._generated.models.api_token_create_scope import ApiTokenCreateScope
+from pennywise_client._generated.models.body_imports_run_format_type_0 import (
+    BodyImportsRunFormatType0,
+)
+from pennywise_client._generated.models.exports_download_format import ExportsDownloadFormat
 from pennywise_client._generated.models.role import Role
 from pennywise_client._generated.models.transaction_kind import TransactionKind
 from pennywise_client._generated.models.transactions_list_deleted import TransactionsListDeleted
 from pennywise_client._generated.models.users_summary_by import UsersSummaryBy
-from pennywise_client._generated.types import UNSET, Unset
+from pennywise_client._generated.types import UNSET, File, Unset
 from pennywise_client._http import Credentials
 
 T = TypeVar("T")
@@ -116,6 +134,13 @@ Amount = str | Decimal | int
 DateLike = dt.date | str
 SplitArg = SplitIn | Mapping[str, Any]
 PayersArg = Sequence[PayerIn | Mapping[str, Any]] | Mapping[Id, Amount | None]
+Source = str | os.PathLike[str] | bytes | IO[bytes]
+"""A file to upload: a path, its bytes, or a binary file (read from its start)."""
+Destination = str | os.PathLike[str] | IO[bytes]
+"""Where a download goes: a path (written whole or not at all) or a binary file."""
+BankMappingArg = BankMappingIn | Mapping[str, Any]
+ImportFormat = BodyImportsRunFormatType0
+ExportFormat = ExportsDownloadFormat
 
 DEFAULT_PAGE_SIZE = 100
 
@@ -141,6 +166,9 @@ class Call(Generic[T]):
     kwargs: dict[str, Any] = field(default_factory=dict)
     from_credentials: Callable[[Credentials], dict[str, Any]] | None = None
     after: Callable[[Credentials, T], None] | None = None
+    opens: Callable[[], contextlib.AbstractContextManager[dict[str, Any]]] | None = None
+    """Arguments that hold something open while the call runs (a file to upload): entered
+    by the client around the request, and closed after it, whatever happens."""
 
     def arguments(self, credentials: Credentials) -> dict[str, Any]:
         kwargs = dict(self.kwargs)
@@ -166,6 +194,16 @@ def _takes_idempotency_key(endpoint: ModuleType) -> bool:
     return "idempotency_key" in inspect.signature(endpoint.sync_detailed).parameters
 
 
+@contextlib.contextmanager
+def _nothing_opened() -> Iterator[dict[str, Any]]:
+    yield {}
+
+
+def opened(call: Call[Any]) -> contextlib.AbstractContextManager[dict[str, Any]]:
+    """What ``call.opens`` opens, or nothing."""
+    return call.opens() if call.opens is not None else _nothing_opened()
+
+
 class Page(Protocol[T_co]):
     """A generated page model: ``items`` and the ``next_cursor`` to ask for the next one."""
 
@@ -181,6 +219,31 @@ class Paged(Generic[T]):
     """A list the API serves a page at a time: ``page(cursor)`` is the call for one page."""
 
     page: Callable[[str | None], Call[Page[T]]]
+
+
+@dataclass(frozen=True)
+class Download:
+    """A streamed GET written to ``to`` chunk by chunk, never held whole in memory.
+
+    ``request`` comes from the generated endpoint (its ``_get_kwargs``), so the path and
+    the parameters still follow ``openapi.json``; the client sends it through its retrying
+    httpx client (typed errors, retries of the GET) but reads the body as a stream, which
+    the generated function (it parses the whole body) cannot do.
+    """
+
+    request: dict[str, Any]
+    to: Destination
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    """What a download wrote: ``size`` bytes of ``media_type``, to ``path`` (when the
+    destination was a path); ``filename`` is the name the server suggests."""
+
+    size: int
+    media_type: str
+    filename: str | None
+    path: Path | None
 
 
 # --- argument conversions -------------------------------------------------------------------
@@ -626,6 +689,167 @@ class ActivityCalls:
                 activity_list, {"group_id": gid, "limit": page_size, "cursor": _or(cursor)}
             )
         )
+
+
+_MEDIA_TYPES = {".json": "application/json", ".csv": "text/csv"}
+_SPOOL_IN_MEMORY = 8 << 20
+
+
+def _bank_mapping(value: BankMappingArg) -> str:
+    """The ``bank_mapping`` form field: the mapping as JSON (columns stay names or
+    0-based positions; members are ids or names; shares decimal strings)."""
+    if isinstance(value, BankMappingIn):
+        return json.dumps(value.to_dict())
+    mapping: dict[str, Any] = {}
+    for name, item in value.items():
+        if name == "split" and isinstance(item, Mapping):
+            mapping[name] = {str(k): decimal_string(v, "split") for k, v in item.items()}
+        elif name == "split" and isinstance(item, list | tuple):
+            mapping[name] = [str(p) for p in item]
+        elif isinstance(item, uuid.UUID):
+            mapping[name] = str(item)
+        elif isinstance(item, float):
+            raise TypeError(f"bank_mapping.{name} must not be a float")
+        else:
+            mapping[name] = item
+    return json.dumps(mapping)
+
+
+@contextlib.contextmanager
+def _upload(source: Source) -> Iterator[File]:
+    """``source`` as a seekable binary file for the generated multipart body.
+
+    A path is opened (and closed after); bytes are wrapped; a binary file is used as it is
+    when it can seek (the upload, and every retry of it, reads it from its start), else
+    copied to a temporary file first (in memory up to 8 MiB, then on disk), so that its
+    length is known and a retry sends the same bytes.
+    """
+    with contextlib.ExitStack() as stack:
+        name: str | None
+        if isinstance(source, bytes):
+            payload: IO[bytes] = io.BytesIO(source)
+            name = None
+        elif isinstance(source, str | os.PathLike):
+            path = Path(source)
+            payload = stack.enter_context(path.open("rb"))
+            name = path.name
+        elif isinstance(source, io.TextIOBase):
+            raise TypeError("open the file to import in binary mode ('rb')")
+        else:
+            raw_name = getattr(source, "name", None)
+            name = Path(raw_name).name if isinstance(raw_name, str) else None
+            if source.seekable():
+                payload = source
+            else:
+                payload = stack.enter_context(
+                    tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)
+                )
+                shutil.copyfileobj(source, payload)
+                payload.seek(0)
+        media_type = _MEDIA_TYPES.get(Path(name).suffix.lower()) if name else None
+        yield File(
+            payload=cast(Any, payload),
+            file_name=name or "upload",
+            mime_type=media_type or "application/octet-stream",
+        )
+
+
+@contextlib.contextmanager
+def destination(to: Destination) -> Iterator[tuple[IO[bytes], Path | None]]:
+    """``to`` as a binary file to write, and its path when it is one.
+
+    A path gets a temporary file beside it, renamed over it when the block ends without an
+    error and deleted when it raises: the path holds the whole download or is untouched.
+    """
+    if not isinstance(to, str | os.PathLike):
+        if isinstance(to, io.TextIOBase):
+            raise TypeError("open the export's destination in binary mode ('wb')")
+        yield to, None
+        return
+    path = Path(to)
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out, path
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def suggested_filename(content_disposition: str | None) -> str | None:
+    """The file name a ``Content-Disposition`` header suggests (``filename*`` first)."""
+    if not content_disposition:
+        return None
+    utf8 = re.search(r"filename\*=UTF-8''([^;]+)", content_disposition, re.IGNORECASE)
+    if utf8:
+        return unquote(utf8.group(1).strip())
+    plain = re.search(r'filename="([^"]*)"', content_disposition)
+    return plain.group(1) if plain else None
+
+
+class ImportCalls:
+    @staticmethod
+    def run(
+        group_id: Id,
+        file: Source,
+        *,
+        format: ImportFormat | None = None,
+        dry_run: bool = False,
+        member_map: Mapping[str, Id] | None = None,
+        currency: str | None = None,
+        bank_mapping: BankMappingArg | None = None,
+        idempotency_key: str | None = None,
+    ) -> Call[ImportReport]:
+        """Import a file into the group: all of it, or (any bad row) none of it.
+
+        ``file``: a path, bytes or a binary file, streamed from disk. ``format``: one of
+        ``pennywise-json``, ``pennywise-csv``, ``splitwise-csv``, ``ihatemoney-json``,
+        ``ihatemoney-csv``, ``spliit-json``, ``spliit-csv``, ``bank-csv``; detected when
+        left out. ``dry_run``: only report what would be created. ``member_map``: ``{name
+        in the file: member id}``. ``bank_mapping``: a bank CSV's columns (a dict or
+        :class:`~pennywise_client.models.BankMappingIn`), e.g. ``{"date": "Date",
+        "description": "Text", "amount": "Amount"}``. Re-importing a file adds nothing.
+        Bad rows raise :class:`~pennywise_client.ValidationError` whose ``errors`` are
+        located at ``["row", <row>, <column>]``; a file over the server's limit raises
+        :class:`~pennywise_client.ContentTooLargeError` (413): import it locally with the
+        CLI instead.
+        """
+        fields: dict[str, Any] = {
+            "format_": _or(format),
+            "dry_run": dry_run,
+            "member_map": UNSET
+            if member_map is None
+            else json.dumps({str(k): str(_id(v)) for k, v in member_map.items()}),
+            "currency": _or(currency),
+            "bank_mapping": UNSET if bank_mapping is None else _bank_mapping(bank_mapping),
+        }
+
+        @contextlib.contextmanager
+        def body() -> Iterator[dict[str, Any]]:
+            with _upload(file) as upload:
+                yield {"body": BodyImportsRun(file=upload, **fields)}
+
+        return Call(
+            imports_run,
+            {"group_id": _id(group_id), "idempotency_key": idempotency_key},
+            opens=body,
+        )
+
+
+class ExportCalls:
+    @staticmethod
+    def download(
+        group_id: Id, *, to: Destination, format: ExportFormat = "pennywise-json"
+    ) -> Download:
+        """Download the group to ``to`` (a path, or a binary file), streamed.
+
+        ``format``: ``pennywise-json`` (lossless: import it back with
+        ``imports.run``), ``pennywise-csv`` or ``splitwise-csv``. A path is written whole
+        or not at all (a temporary file beside it is renamed at the end).
+        """
+        request = exports_download._get_kwargs(_id(group_id), format_=format)
+        return Download(request=request, to=to)
 
 
 class TokenCalls:

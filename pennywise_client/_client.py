@@ -20,7 +20,11 @@ from pennywise_client._calls import (
     AuthCalls,
     BalanceCalls,
     Call,
+    Download,
+    Downloaded,
+    ExportCalls,
     GroupCalls,
+    ImportCalls,
     InviteCalls,
     MemberCalls,
     Page,
@@ -29,6 +33,9 @@ from pennywise_client._calls import (
     TokenCalls,
     TransactionCalls,
     UserCalls,
+    destination,
+    opened,
+    suggested_filename,
 )
 from pennywise_client._generated.client import AuthenticatedClient
 from pennywise_client._generated.errors import UnexpectedStatus
@@ -39,6 +46,7 @@ from pennywise_client._http import (
     Credentials,
     RetryingClient,
     RetryPolicy,
+    connection_error,
 )
 from pennywise_client.errors import error_for_status
 
@@ -169,6 +177,33 @@ def _async_list(
         return AsyncPager(self._client, spec(*args, **kwargs))
 
     return method
+
+
+def _sync_download(spec: Callable[P, Download]) -> Callable[Concatenate[_Resource, P], Downloaded]:
+    @functools.wraps(spec)
+    def method(self: _Resource, /, *args: P.args, **kwargs: P.kwargs) -> Downloaded:
+        return self._client._download(spec(*args, **kwargs))
+
+    return method
+
+
+def _async_download(
+    spec: Callable[P, Download],
+) -> Callable[Concatenate[_AsyncResource, P], Coroutine[Any, Any, Downloaded]]:
+    @functools.wraps(spec)
+    async def method(self: _AsyncResource, /, *args: P.args, **kwargs: P.kwargs) -> Downloaded:
+        return await self._client._download(spec(*args, **kwargs))
+
+    return method
+
+
+def _downloaded(response: httpx.Response, size: int, path: Any) -> Downloaded:
+    return Downloaded(
+        size=size,
+        media_type=response.headers.get("content-type", ""),
+        filename=suggested_filename(response.headers.get("content-disposition")),
+        path=path,
+    )
 
 
 # --- the namespaces -------------------------------------------------------------------------
@@ -312,6 +347,22 @@ class AsyncInvites(_AsyncResource):
     accept = _async(InviteCalls.accept)
 
 
+class Imports(_Resource):
+    run = _sync(ImportCalls.run)
+
+
+class AsyncImports(_AsyncResource):
+    run = _async(ImportCalls.run)
+
+
+class Exports(_Resource):
+    download = _sync_download(ExportCalls.download)
+
+
+class AsyncExports(_AsyncResource):
+    download = _async_download(ExportCalls.download)
+
+
 # --- the clients ----------------------------------------------------------------------------
 
 
@@ -401,14 +452,29 @@ class Pennywise(_Base):
         self.activity = Activity(self)
         self.tokens = Tokens(self)
         self.invites = Invites(self)
+        self.imports = Imports(self)
+        self.exports = Exports(self)
 
     def _run(self, call: Call[T]) -> T:
         kwargs = call.arguments(self._credentials)
         try:
-            response = call.endpoint.sync_detailed(client=self._api, **kwargs)
+            with opened(call) as more:
+                response = call.endpoint.sync_detailed(client=self._api, **kwargs, **more)
         except UnexpectedStatus as exc:
             raise _unexpected(exc) from None
         return call.result(response, self._credentials)
+
+    def _download(self, download: Download) -> Downloaded:
+        size = 0
+        with self._http.stream(**download.request) as response:
+            with destination(download.to) as (out, path):
+                try:
+                    for chunk in response.iter_bytes():
+                        out.write(chunk)
+                        size += len(chunk)
+                except httpx.TransportError as exc:
+                    raise connection_error(exc) from exc
+            return _downloaded(response, size, path)
 
     def close(self) -> None:
         self._http.close()
@@ -456,14 +522,29 @@ class AsyncPennywise(_Base):
         self.activity = AsyncActivity(self)
         self.tokens = AsyncTokens(self)
         self.invites = AsyncInvites(self)
+        self.imports = AsyncImports(self)
+        self.exports = AsyncExports(self)
 
     async def _run(self, call: Call[T]) -> T:
         kwargs = call.arguments(self._credentials)
         try:
-            response = await call.endpoint.asyncio_detailed(client=self._api, **kwargs)
+            with opened(call) as more:
+                response = await call.endpoint.asyncio_detailed(client=self._api, **kwargs, **more)
         except UnexpectedStatus as exc:
             raise _unexpected(exc) from None
         return call.result(response, self._credentials)
+
+    async def _download(self, download: Download) -> Downloaded:
+        size = 0
+        async with self._http.stream(**download.request) as response:
+            with destination(download.to) as (out, path):
+                try:
+                    async for chunk in response.aiter_bytes():
+                        out.write(chunk)
+                        size += len(chunk)
+                except httpx.TransportError as exc:
+                    raise connection_error(exc) from exc
+            return _downloaded(response, size, path)
 
     async def close(self) -> None:
         await self._http.aclose()

@@ -18,6 +18,9 @@ facade hands them a :class:`RetryingClient` (or :class:`AsyncRetryingClient`), a
     ``httpx.Request``);
   - any other status (400, 401, 403, 404, 409, 412, 422…): never retried.
 
+* **A random multipart boundary**: the generated code sends every upload with the fixed
+  boundary ``+++``; :meth:`RetryingClient.build_request` lets httpx pick a random one.
+
 * **Typed errors**: an error status (after the retries) becomes the matching
   :mod:`pennywise_client.errors` exception, built from the raw response (status, problem
   body, ``X-Request-ID``, ``Retry-After``); the generated code only ever parses successes.
@@ -33,7 +36,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Callable, Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,9 +139,21 @@ class BearerAuth(httpx.Auth):
         yield request
 
 
-def _connection_error(exc: Exception) -> APIConnectionError:
+def connection_error(exc: Exception) -> APIConnectionError:
     cls = APITimeoutError if isinstance(exc, httpx.TimeoutException) else APIConnectionError
     return cls(f"could not reach the Pennywise API: {type(exc).__name__}: {exc}".rstrip(": "))
+
+
+def _without_fixed_boundary(files: Any, headers: Any) -> Any:
+    """The headers of a multipart request without the generator's ``Content-Type``.
+
+    The generated endpoints send every multipart body with ``boundary=+++``, which an
+    uploaded file holding a line ``--+++`` would cut short. Without the header, httpx picks
+    a random boundary (and writes the header) itself.
+    """
+    if not files or not isinstance(headers, Mapping):
+        return headers
+    return {k: v for k, v in headers.items() if k.lower() != "content-type"}
 
 
 class RetryingClient(httpx.Client):
@@ -155,6 +170,10 @@ class RetryingClient(httpx.Client):
         self.policy = policy
         self._sleep = sleep
 
+    def build_request(self, method: str, url: Any, **kwargs: Any) -> httpx.Request:
+        kwargs["headers"] = _without_fixed_boundary(kwargs.get("files"), kwargs.get("headers"))
+        return super().build_request(method, url, **kwargs)
+
     def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         attempt = 0
         while True:
@@ -163,7 +182,7 @@ class RetryingClient(httpx.Client):
             except httpx.TransportError as exc:
                 delay = self.policy.after_error(request, exc, attempt)
                 if delay is None:
-                    raise _connection_error(exc) from exc
+                    raise connection_error(exc) from exc
             else:
                 if response.status_code < 400:
                     return response
@@ -191,6 +210,10 @@ class AsyncRetryingClient(httpx.AsyncClient):
         self.policy = policy
         self._sleep = sleep
 
+    def build_request(self, method: str, url: Any, **kwargs: Any) -> httpx.Request:
+        kwargs["headers"] = _without_fixed_boundary(kwargs.get("files"), kwargs.get("headers"))
+        return super().build_request(method, url, **kwargs)
+
     async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
         attempt = 0
         while True:
@@ -199,7 +222,7 @@ class AsyncRetryingClient(httpx.AsyncClient):
             except httpx.TransportError as exc:
                 delay = self.policy.after_error(request, exc, attempt)
                 if delay is None:
-                    raise _connection_error(exc) from exc
+                    raise connection_error(exc) from exc
             else:
                 if response.status_code < 400:
                     return response

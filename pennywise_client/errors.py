@@ -15,6 +15,7 @@ the class, never the ``title``/``detail`` text, which is for people.
         ├── NotFoundError              404
         ├── ConflictError              409
         ├── PreconditionFailedError    412 (stale If-Match; current_version)
+        ├── ContentTooLargeError       413 (an upload over the server's limit)
         ├── ValidationError            422 (errors: [{loc, msg}, ...])
         ├── RateLimitError             429 (retry_after, in seconds)
         └── ServerError                5xx
@@ -35,6 +36,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "ConflictError",
+    "ContentTooLargeError",
     "NotFoundError",
     "PennywiseError",
     "PermissionDeniedError",
@@ -149,6 +151,11 @@ class PreconditionFailedError(APIStatusError):
         return value if isinstance(value, int) else None
 
 
+class ContentTooLargeError(APIStatusError):
+    """413: the request body is over the server's limit; for an import, ``detail`` names the
+    limit (import a larger file locally with the CLI instead)."""
+
+
 class ValidationError(APIStatusError):
     """422: invalid input; :attr:`errors` lists every bad value with its location."""
 
@@ -171,6 +178,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
     404: NotFoundError,
     409: ConflictError,
     412: PreconditionFailedError,
+    413: ContentTooLargeError,
     422: ValidationError,
     429: RateLimitError,
 }

@@ -180,10 +180,27 @@ def parse_amount(
     * Leading zeros are accepted (``"007.50"`` is 750).
     * The magnitude is at most :data:`MAX_MINOR_UNITS`.
     """
-    resolved = _resolve(currency)
+    resolved = currency if isinstance(currency, Currency) else get_currency(currency)
     if not isinstance(value, str):
         raise ValidationError.at(field, _not_a_string(value))
     text = value.strip()
+    # The common case first, without the regular expression: ASCII digits, maybe a point
+    # and more ASCII digits, no more decimals than the currency has, not too large.
+    whole, point, fraction = text.partition(".")
+    if (
+        whole.isdigit()
+        and whole.isascii()
+        and (not point or (fraction.isdigit() and fraction.isascii()))
+    ):
+        exponent = resolved.exponent
+        fraction = fraction.rstrip("0")
+        if len(fraction) <= exponent:
+            digits = (whole + fraction.ljust(exponent, "0")).lstrip("0")
+            if len(digits) <= _MAX_DIGITS:
+                minor = int(digits) if digits else 0
+                if minor <= MAX_MINOR_UNITS:
+                    return minor
+        # Too precise or too large: the general path below says which.
     if not text:
         raise ValidationError.at(field, f"must not be empty; expected {_EXAMPLE}")
     match = _AMOUNT_RE.fullmatch(text)
@@ -250,8 +267,8 @@ def allocate(
     exact mirror of the expense: ``allocate(-t, w) == [-p for p in allocate(t, w)]``.
     (Flooring a negative share directly would hand the extra units to different people.)
 
-    A weight of zero always gets 0. Weights are converted to :class:`~fractions.Fraction`,
-    so ``Decimal("33.3")`` means exactly 333/10; floats are refused with :class:`TypeError`
+    A weight of zero always gets 0. Weights are taken as exact rationals, so
+    ``Decimal("33.3")`` means exactly 333/10; floats are refused with :class:`TypeError`
     because a float weight is a programming error, not user input.
 
     Raises :class:`ValidationError` located at ``field`` for an empty list, a negative or
@@ -261,17 +278,25 @@ def allocate(
         raise TypeError(f"total must be an int, not {type(total).__name__}")
     if not weights:
         raise ValidationError.at(field, "must not be empty")
-    exact = [_weight_as_fraction(weight, _at(field, index)) for index, weight in enumerate(weights)]
-    if not any(exact):
+    magnitude = abs(total)
+    count = len(weights)
+    first = weights[0]
+    if type(first) is int and first > 0 and all(type(w) is int and w == first for w in weights):
+        # Equal weights (an equal split): every exact share is magnitude/count, so every
+        # remainder is the same and the leftover units go to the lowest indices.
+        floor, leftover = divmod(magnitude, count)
+        parts = [floor + 1] * leftover + [floor] * (count - leftover)
+        return parts if total >= 0 else [-part for part in parts]
+    ratios = [_weight_as_ratio(weight, field, index) for index, weight in enumerate(weights)]
+    if not any(numerator for numerator, _ in ratios):
         raise ValidationError.at(field, "at least one weight must be greater than zero")
 
     # Scale the rational weights to integers with a common denominator, so that each exact
     # share total*w/W is the integer division below: its quotient is the floor and its
     # remainder (over W) is the fractional part. Exact, and cheaper than Fraction maths.
-    denominator = math.lcm(*(weight.denominator for weight in exact))
-    scaled = [weight.numerator * (denominator // weight.denominator) for weight in exact]
+    denominator = math.lcm(*(d for _, d in ratios))
+    scaled = [n if d == denominator else n * (denominator // d) for n, d in ratios]
     weight_sum = sum(scaled)
-    magnitude = abs(total)
     shares = [divmod(magnitude * weight, weight_sum) for weight in scaled]
     parts = [floor for floor, _ in shares]
 
@@ -279,23 +304,29 @@ def allocate(
     # below W, so fewer parts than have a non-zero remainder receive a unit: a zero weight
     # (remainder 0) never gets one, and no part moves a whole unit away from its share.
     leftover = magnitude - sum(parts)
-    by_largest_remainder = sorted(range(len(parts)), key=lambda index: (-shares[index][1], index))
-    for index in by_largest_remainder[:leftover]:
-        parts[index] += 1
+    if leftover:
+        by_largest_remainder = sorted(range(count), key=lambda index: (-shares[index][1], index))
+        for index in by_largest_remainder[:leftover]:
+            parts[index] += 1
     return parts if total >= 0 else [-part for part in parts]
 
 
-def _weight_as_fraction(weight: object, loc: tuple[str | int, ...]) -> Fraction:
+def _weight_as_ratio(weight: object, field: Loc, index: int) -> tuple[int, int]:
+    """``weight`` as ``(numerator, denominator)`` in lowest terms (exact), or the refusal."""
+    if type(weight) is int:
+        if weight < 0:
+            raise ValidationError.at(_at(field, index), "must not be negative")
+        return weight, 1
     if isinstance(weight, bool) or not isinstance(weight, int | Decimal | Fraction):
         raise TypeError(
             f"a weight must be an int, Decimal or Fraction, not {type(weight).__name__}"
         )
     if isinstance(weight, Decimal) and not weight.is_finite():
-        raise ValidationError.at(loc, "must be a finite number")
-    exact = Fraction(weight)
-    if exact < 0:
-        raise ValidationError.at(loc, "must not be negative")
-    return exact
+        raise ValidationError.at(_at(field, index), "must be a finite number")
+    numerator, denominator = weight.as_integer_ratio()
+    if numerator < 0:
+        raise ValidationError.at(_at(field, index), "must not be negative")
+    return numerator, denominator
 
 
 def _at(field: Loc, index: int) -> tuple[str | int, ...]:

@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     login_attempts_per_address: int = Field(default=50, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
 
+    # Imports through the API (``POST /groups/{id}/imports``): the largest upload, in bytes.
+    # Larger files are imported locally with the CLI (``pennywise import``, no server).
+    max_import_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -16,6 +16,7 @@ field (``paid_by.1.amount``, ``split.entries.0.percent``, …); nothing is half-
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,8 +25,8 @@ from typing import Any
 
 from pennywise_core.errors import FieldError, ValidationError
 from pennywise_core.models import SplitMode, TransactionKind
-from pennywise_core.money import Currency, allocate, format_amount, parse_amount
-from pennywise_core.schemas import PayerIn, SplitEntryIn, SplitIn
+from pennywise_core.money import MAX_MINOR_UNITS, Currency, allocate, format_amount, parse_amount
+from pennywise_core.schemas import MAX_ENTRIES, PayerIn, SplitEntryIn, SplitIn
 
 HUNDRED = Decimal(100)
 
@@ -84,6 +85,257 @@ def compute(
         "split": split_params,
     }
     return Computed(entries, params)
+
+
+# --- the fast path of bulk imports ----------------------------------------------------------
+
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+"""Digits, maybe a point and more digits: a value that means the same to every reader."""
+_MAX_TEXT = 40  # the longest amount, share or percentage text the input schemas accept
+_WEIGHT_SCALE = 10**6  # weights have at most 6 decimals
+_HUNDRED_SCALED = 100 * _WEIGHT_SCALE
+_MAX_WEIGHT_SCALED = 10**9 * _WEIGHT_SCALE
+_WEIGHT_FIELD = {SplitMode.SHARES: "shares", SplitMode.PERCENT: "percent"}
+
+
+class FastCompute:
+    """:func:`compute` for the plainly valid case, on members named by index; else None.
+
+    Members are indices into ``id_text`` (each member's id as text; the list may grow
+    between calls), all taken to be members of the group. :meth:`__call__` returns what
+    :func:`compute` returns for ``paid_by=[PayerIn(member_id=m, amount=a), …]``,
+    ``split=SplitIn(mode=mode, entries=[SplitEntryIn(member_id=m, <the mode's field>=v),
+    …])`` and ``members`` the members named: the entries as ``(member, paid, owed)`` in the
+    same order, and the params as compact JSON text (``separators=(",", ":")``), the same
+    text as encoding ``compute(…).params``. It returns ``None`` whenever anything is not
+    plainly valid — a value that is not simple digits, a rule broken — so that
+    :func:`compute` decides and explains.
+
+    A bulk import calls it for every row: no pydantic models, no ``Decimal``, no
+    ``Fraction``, no UUID hashing, integers and strings only; and the part of a split that
+    does not depend on the amount (who, their shares, its JSON) is worked out once per
+    distinct split and kept (a bounded cache).
+    """
+
+    __slots__ = ("_payer_json", "_splits", "id_text")
+
+    def __init__(self, id_text: Sequence[str]) -> None:
+        self.id_text = id_text
+        self._splits: dict[
+            tuple[SplitMode, tuple[tuple[int, str | None], ...]],
+            tuple[list[int], list[int] | None, str] | None,
+        ] = {}
+        self._payer_json: dict[int, str] = {}
+
+    def __call__(
+        self,
+        kind: TransactionKind,
+        amount: int,
+        currency: Currency,
+        paid_by: Sequence[tuple[int, str | None]],
+        mode: SplitMode,
+        split: Sequence[tuple[int, str | None]],
+    ) -> tuple[list[tuple[int, int, int]], str] | None:
+        if amount <= 0:
+            return None
+        key = (mode, tuple(split))
+        described = self._splits.get(key, _MISSING)
+        if described is _MISSING:
+            if len(self._splits) >= _CACHE_LIMIT:
+                self._splits.clear()
+            described = self._splits[key] = self._describe(mode, split)
+        if described is None:
+            return None
+        ids, weights, stored = described
+        count = len(ids)
+        exponent = currency.exponent
+        if kind is TransactionKind.TRANSFER and (
+            len(paid_by) != 1
+            or count != 1
+            or mode not in (SplitMode.EQUAL, SplitMode.EXACT)
+            or ids[0] == paid_by[0][0]
+        ):
+            return None
+
+        parts: list[int]
+        if mode is SplitMode.EQUAL:
+            floor, leftover = divmod(amount, count)
+            parts = [floor + 1] * leftover + [floor] * (count - leftover)
+        elif weights is not None:
+            # allocate(), on weights already scaled to whole millionths
+            total = sum(weights)
+            shares = [divmod(amount * weight, total) for weight in weights]
+            parts = [floor for floor, _ in shares]
+            leftover = amount - sum(parts)
+            if leftover:
+                order = sorted(range(count), key=lambda i: (-shares[i][1], i))
+                for i in order[:leftover]:
+                    parts[i] += 1
+        else:  # EXACT or ADJUSTMENT: the values depend on the row
+            values: list[int] = []
+            for _, text in split:
+                value = 0 if text is None else _plain_amount(text, exponent)
+                if value is None:
+                    return None
+                values.append(value)
+            rest = amount - sum(values)
+            if mode is SplitMode.EXACT:
+                if rest:
+                    return None
+                parts = values
+            else:
+                if rest < 0:
+                    return None
+                floor, leftover = divmod(rest, count)
+                parts = [v + floor + (1 if i < leftover else 0) for i, v in enumerate(values)]
+            id_text = self.id_text
+            stored = ",".join(
+                [
+                    f'{{"member_id":"{id_text[m]}","amount":"{_format_plain(v, exponent)}"}}'
+                    for m, v in zip(ids, values, strict=True)
+                ]
+            )
+
+        if len(paid_by) == 1:
+            payer, text = paid_by[0]
+            if text is not None and _plain_amount(text, exponent) != amount:
+                return None
+            paid_json = self._payer_json.get(payer)
+            if paid_json is None:
+                paid_json = self._payer_json[payer] = (
+                    f'{{"paid_by":[{{"member_id":"{self.id_text[payer]}","amount":"'
+                )
+            params = (
+                f'{paid_json}{_format_plain(amount, exponent)}"}}],"split":'
+                f'{{"mode":"{mode._value_}","entries":[{stored}]}}}}'
+            )
+            if kind is not TransactionKind.INCOME:
+                # The payer first (paid everything, owes their part), then the others.
+                owed = 0
+                entries = [(payer, amount, 0)]
+                for m, part in zip(ids, parts, strict=True):
+                    if m == payer:
+                        owed = part
+                    elif part:
+                        entries.append((m, 0, part))
+                if owed:
+                    entries[0] = (payer, amount, owed)
+                return entries, params
+            payers = [(payer, amount)]
+        else:
+            payers = []
+            paid = 0
+            for payer, text in paid_by:
+                value = None if text is None else _plain_amount(text, exponent)
+                if value is None or value <= 0:
+                    return None
+                paid += value
+                payers.append((payer, value))
+            if paid != amount or len({m for m, _ in payers}) != len(payers):
+                return None
+            id_text = self.id_text
+            paid_json = ",".join(
+                [
+                    f'{{"member_id":"{id_text[m]}","amount":"{_format_plain(v, exponent)}"}}'
+                    for m, v in payers
+                ]
+            )
+            params = (
+                f'{{"paid_by":[{paid_json}],"split":'
+                f'{{"mode":"{mode._value_}","entries":[{stored}]}}}}'
+            )
+        shares = list(zip(ids, parts, strict=True))
+        paid_side, owed_side = (
+            (shares, payers) if kind is TransactionKind.INCOME else (payers, shares)
+        )
+        totals: dict[int, list[int]] = {}
+        for m, value in paid_side:
+            totals.setdefault(m, [0, 0])[0] += value
+        for m, value in owed_side:
+            totals.setdefault(m, [0, 0])[1] += value
+        return [(m, p, o) for m, (p, o) in totals.items() if p or o], params
+
+    def _describe(
+        self, mode: SplitMode, split: Sequence[tuple[int, str | None]]
+    ) -> tuple[list[int], list[int] | None, str] | None:
+        """Who shares, their weights (shares, percent) and the split's JSON entries (except
+        for amounts, which depend on the row); None if not plainly valid."""
+        count = len(split)
+        if not count or count > MAX_ENTRIES:
+            return None
+        ids = [m for m, _ in split]
+        if len(set(ids)) != count:
+            return None
+        id_text = self.id_text
+        if mode is SplitMode.EQUAL:
+            if any(value is not None for _, value in split):
+                return None
+            return ids, None, ",".join([f'{{"member_id":"{id_text[m]}"}}' for m in ids])
+        if mode is SplitMode.SHARES or mode is SplitMode.PERCENT:
+            field = _WEIGHT_FIELD[mode]
+            weights: list[int] = []
+            stored: list[str] = []
+            for m, text in split:
+                weight = _plain_weight(text)
+                if weight is None:
+                    return None
+                weights.append(weight[0])
+                stored.append(f'{{"member_id":"{id_text[m]}","{field}":"{weight[1]}"}}')
+            total = sum(weights)
+            if not total or (mode is SplitMode.PERCENT and total != _HUNDRED_SCALED):
+                return None
+            return ids, weights, ",".join(stored)
+        if mode is SplitMode.EXACT:
+            if any(value is None for _, value in split):
+                return None
+            return ids, None, ""
+        if mode is SplitMode.ADJUSTMENT:
+            return ids, None, ""
+        return None
+
+
+_MISSING: Any = object()
+_CACHE_LIMIT = 8192
+
+
+def _plain_amount(text: str, exponent: int) -> int | None:
+    """Minor units of a plain, non-negative decimal text; None for anything else."""
+    if len(text) > _MAX_TEXT or not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    whole, _, fraction = text.partition(".")
+    fraction = fraction.rstrip("0")
+    if len(fraction) > exponent:
+        return None
+    digits = (whole + fraction.ljust(exponent, "0")).lstrip("0")
+    if len(digits) > 16:
+        return None
+    value = int(digits) if digits else 0
+    return value if value <= MAX_MINOR_UNITS else None
+
+
+def _plain_weight(text: str | None) -> tuple[int, str] | None:
+    """A plain share or percentage in millionths, with its canonical text; else None."""
+    if text is None or len(text) > _MAX_TEXT or not _PLAIN_NUMBER.fullmatch(text):
+        return None
+    whole, _, fraction = text.partition(".")
+    if len(fraction) > 6:  # the full path refuses more than 6 decimals, even zeros
+        return None
+    whole = whole.lstrip("0")
+    if len(whole) > 10:
+        return None
+    scaled = int((whole or "0") + fraction.ljust(6, "0"))
+    if scaled > _MAX_WEIGHT_SCALED:
+        return None
+    fraction = fraction.rstrip("0")
+    return scaled, f"{whole or '0'}.{fraction}" if fraction else (whole or "0")
+
+
+def _format_plain(minor: int, exponent: int) -> str:
+    """:func:`~pennywise_core.money.format_amount` for a non-negative amount."""
+    if not exponent:
+        return str(minor)
+    whole, fraction = divmod(minor, 10**exponent)
+    return f"{whole}.{fraction:0{exponent}d}"
 
 
 def _payers(

@@ -113,6 +113,15 @@ def test_equal_weights_differ_by_at_most_one_largest_first(total: int, count: in
     assert parts == sorted(parts, reverse=True)
 
 
+@given(totals, st.integers(min_value=1, max_value=1_000), st.integers(min_value=1, max_value=30))
+def test_equal_weights_take_a_shortcut_to_the_same_parts(
+    total: int, weight: int, count: int
+) -> None:
+    # Equal int weights skip the general method; equal Fractions go through it.
+    general: list[int | Decimal | Fraction] = [Fraction(weight)] * count
+    assert allocate(total, [weight] * count) == allocate(total, general)
+
+
 # --- errors ----------------------------------------------------------------------------------
 
 

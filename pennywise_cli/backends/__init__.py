@@ -16,13 +16,20 @@ back when it fails); the remote one holds one HTTP connection pool.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Literal, Protocol
+from typing import IO, Any, Literal, Protocol
 
 JSON = dict[str, Any]
 """A record in the API's JSON shape (GroupRead, MemberRead, TransactionRead, …)."""
 
 Mode = Literal["local", "remote"]
+
+ImportProgress = Callable[[str, int, int], None]
+"""Called as an import goes: ``(phase, rows, bytes_read)``. ``phase`` is ``validate`` (reading
+and checking the file; ``rows`` read so far), ``write`` (``rows`` written so far) or, in
+remote mode, ``upload`` (``rows`` 0). ``bytes_read``: how much of the file was consumed."""
 
 
 class Backend(Protocol):
@@ -83,6 +90,37 @@ class Backend(Protocol):
         self, group_id: str, *, limit: int = 50, cursor: str | None = None
     ) -> JSON: ...
     async def spending(self, *, by: Literal["month", "category"]) -> JSON: ...
+
+    # imports and exports
+    async def import_file(
+        self,
+        group_id: str,
+        source: str | os.PathLike[str] | IO[bytes],
+        *,
+        format: str | None = None,
+        dry_run: bool = False,
+        member_map: Mapping[str, str] | None = None,
+        bank_mapping: JSON | None = None,
+        currency: str | None = None,
+        progress: ImportProgress | None = None,
+    ) -> JSON:
+        """Import a file (a path, or a binary file such as stdin) into the group.
+
+        All or nothing: any bad row raises a validation error that lists each bad cell at
+        ``("row", <row>, <column>)``, and nothing is written. ``format``: one of
+        ``pennywise_core.imports.FORMATS`` (detected when None; ``bank-csv`` when
+        ``bank_mapping`` is given). ``member_map``: ``{name in the file: member id}``.
+        ``bank_mapping``: the API's ``BankMappingIn`` as a dict (members in ``paid_by`` and
+        ``split`` as ids). ``currency``: for files that do not say it. Returns the
+        ``ImportReport`` as the API's JSON (``dry_run``: what would be created, nothing
+        written).
+        """
+        ...
+
+    async def export(self, group_id: str, out: IO[bytes], *, format: str) -> None:
+        """Write the group's export in ``format`` (``pennywise-json``, ``pennywise-csv``,
+        ``splitwise-csv``) to the binary file ``out``, streamed."""
+        ...
 
 
 def open_backend(

@@ -1,207 +1,214 @@
-"""Remote mode: the HTTP API under ``/api/v1``.
+"""Remote mode: the HTTP API under ``/api/v1``, through the SDK.
 
-The seam: :class:`RemoteBackend` implements :class:`~pennywise_cli.backends.Backend` with
-one method per API route, each a single call through :class:`Http`. Today ``Http`` is raw
-httpx; when ``pennywise_client`` (generated from ``openapi.json``, with its facade) lands,
-each method body becomes one facade call (``pw.groups.create(...)``) and ``Http`` goes
-away; nothing above this module changes. Error translation (problem+json to
-:class:`~pennywise_cli.errors.ApiError`), the bearer token and its refresh live here too.
+:class:`RemoteBackend` implements :class:`~pennywise_cli.backends.Backend` with one call of
+:class:`pennywise_client.AsyncPennywise` per method (``pw.groups.create(...)``), so the CLI
+talks to the server exactly as any SDK user does: the generated client (it cannot drift
+from ``openapi.json``), retries with backoff, idempotency keys, typed errors. Here is what
+the CLI adds:
 
-Credentials, in order: ``PENNYWISE_TOKEN`` (an access token or a personal API token), then
-what ``pennywise login`` stored for this server in ``$PENNYWISE_HOME/credentials.json``; an
-expired access token is refreshed with the stored refresh token, and the new pair stored.
+* **Records as the API's JSON.** The facade returns the generated models; ``to_dict()``
+  turns them back into the API's JSON, with timestamps written as the API (pydantic) writes
+  them (UTC as ``Z``), so ``--format json`` prints the same as in local mode.
+* **Errors as the CLI's.** The client's exceptions become
+  :class:`~pennywise_cli.errors.ApiError` (the problem's detail, field errors, request id,
+  ``current_version``), :class:`~pennywise_cli.errors.NotSignedInError` or
+  :class:`~pennywise_cli.errors.UnreachableError`, which the error boundary turns into the
+  documented exit codes.
+* **Credentials**, in order: ``PENNYWISE_TOKEN`` (an access token or a personal API token),
+  then what ``pennywise login`` stored for this server in
+  ``$PENNYWISE_HOME/credentials.json``. An expired access token (or one the server refuses)
+  is refreshed with the stored refresh token, and the new pair stored.
 
-Tests serve the API in-process by replacing :func:`make_transport`.
+Tests serve the API in-process by replacing :func:`make_transport`, and make retries
+instant by replacing :func:`make_backoff`. This module loads only in remote mode: local
+commands never import the client or httpx.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import io
 import os
+import shutil
+import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar, cast
 
+import attrs
 import httpx
 
 from pennywise_cli import config
-from pennywise_cli.errors import ApiError, NotSignedInError, UnreachableError
+from pennywise_cli.errors import (
+    NameNotFoundError,
+    NotSignedInError,
+    WrongModeError,
+    from_client_error,
+)
+from pennywise_client import (
+    AsyncPager,
+    AsyncPennywise,
+    AuthenticationError,
+    Backoff,
+    PennywiseError,
+)
+
+if TYPE_CHECKING:
+    from pennywise_cli.backends import ImportProgress
 
 JSON = dict[str, Any]
-API_PREFIX = "/api/v1"
+T = TypeVar("T")
+
 TIMEOUT_SECONDS = 30.0
 _EXPIRY_MARGIN_SECONDS = 30
+_SPOOL_IN_MEMORY = 8 << 20
 
 
 def make_transport() -> httpx.AsyncBaseTransport | None:
-    """The transport under every HTTP client of the CLI; None is httpx's own (the network).
+    """The transport under the CLI's client; None is httpx's own (the network).
 
-    The one hook for tests: return ``httpx.ASGITransport(app=...)`` to run the API
-    in-process.
+    The hook for tests: return ``httpx.ASGITransport(app=...)`` to run the API in-process,
+    or an ``httpx.MockTransport``.
     """
     return None
 
 
-def _problem(response: httpx.Response) -> ApiError:
-    """An RFC 9457 problem response (or any error response) as an :class:`ApiError`."""
+def make_backoff() -> Backoff | None:
+    """How long the client waits between retries; None is the client's default.
+
+    The client retries connection failures, 429 and (replayable requests only) 5xx, twice,
+    waiting 0.5 s then 1 s (or what ``Retry-After`` says). Tests return
+    ``Backoff(initial=0, maximum=0, max_retry_after=0)``: the same retries, no waiting.
+    """
+    return None
+
+
+# --- the API's JSON -------------------------------------------------------------------------
+
+
+class _ApiDateTime(dt.datetime):
+    """A datetime whose ``isoformat()`` is the API's: UTC as ``Z``, as pydantic writes it."""
+
+    def isoformat(self, sep: str = "T", timespec: str = "auto") -> str:
+        text = super().isoformat(sep, timespec)
+        return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+
+
+def _api_datetimes(model: Any) -> None:
+    """Make every datetime in a generated model (nested ones too) an :class:`_ApiDateTime`.
+
+    The generated ``to_dict()`` writes datetimes with ``isoformat()`` (``+00:00``); the API
+    and local mode write ``Z``. Walking the model, not the dict, touches datetimes only:
+    never a description that happens to look like one.
+    """
+    for field in attrs.fields(type(model)):
+        value = getattr(model, field.name)
+        if isinstance(value, dt.datetime):
+            if not isinstance(value, _ApiDateTime):
+                setattr(model, field.name, _ApiDateTime.combine(value.date(), value.timetz()))
+        elif isinstance(value, list):
+            for item in value:
+                if attrs.has(type(item)):
+                    _api_datetimes(item)
+        elif attrs.has(type(value)):
+            _api_datetimes(value)
+
+
+def _json(model: Any) -> JSON:
+    """A facade result (a generated model) as the API's JSON."""
+    _api_datetimes(model)
+    return cast(JSON, model.to_dict())
+
+
+def _json_list(models: list[Any]) -> list[JSON]:
+    return [_json(m) for m in models]
+
+
+def _id(value: str, what: str) -> uuid.UUID:
+    """An id for the client; not one at all is not found, as in local mode."""
     try:
-        body = response.json()
+        return uuid.UUID(str(value))
     except ValueError:
-        body = None
-    if not isinstance(body, dict):
-        body = {}
-    errors = [
-        (e.get("loc") or [], str(e.get("msg", "")))
-        for e in body.get("errors") or []
-        if isinstance(e, dict)
-    ]
-    return ApiError(
-        status=response.status_code,
-        slug=str(body.get("type", "")).rsplit("/", 1)[-1],
-        detail=str(body.get("detail") or f"{response.status_code} {response.reason_phrase}"),
-        errors=errors,
-        request_id=body.get("request_id") or response.headers.get("X-Request-ID"),
-        current_version=body.get("current_version"),
-    )
+        raise NameNotFoundError(f"{what} {value} not found") from None
 
 
-class Http:
-    """httpx with the API's conventions: base URL, bearer token and refresh, problems."""
-
-    def __init__(self, api_url: str) -> None:
-        from pennywise_cli import __version__
-
-        self.api_url = config.normalize_api_url(api_url)
-        self._client = httpx.AsyncClient(
-            base_url=self.api_url + API_PREFIX,
-            transport=make_transport(),
-            timeout=TIMEOUT_SECONDS,
-            headers={"User-Agent": f"pennywise-cli/{__version__}"},
-        )
-        self._env_token = os.environ.get("PENNYWISE_TOKEN") or None
-        self._stored: dict[str, Any] | None = None
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
-
-    # --- credentials ----------------------------------------------------------------------
-
-    def _not_signed_in(self, why: str = "not signed in to") -> NotSignedInError:
-        return NotSignedInError(
-            f"{why} {self.api_url}: run `pennywise login` (or set PENNYWISE_TOKEN)"
-        )
-
-    async def _bearer(self) -> str:
-        if self._env_token:
-            return self._env_token
-        if self._stored is None:
-            self._stored = config.load_credentials(self.api_url)
-        if not self._stored or not self._stored.get("access_token"):
-            raise self._not_signed_in()
-        expires_at = self._stored.get("expires_at")
-        if expires_at is not None and time.time() > float(expires_at) - _EXPIRY_MARGIN_SECONDS:
-            await self._refresh()
-        return str(self._stored["access_token"])
-
-    async def _refresh(self) -> None:
-        refresh_token = (self._stored or {}).get("refresh_token")
-        if not refresh_token:
-            raise self._not_signed_in("your session has ended at")
-        pair = await self.send(
-            "POST", "/auth/refresh", json={"refresh_token": refresh_token}, auth=False
-        )
-        self.store_session(pair, user=(self._stored or {}).get("user"))
-
-    def store_session(self, pair: JSON, *, user: JSON | None) -> None:
-        """Keep a token pair (from sign-in or refresh) in the credentials file, mode 0600."""
-        self._stored = {
-            "access_token": pair["access_token"],
-            "refresh_token": pair["refresh_token"],
-            "expires_at": int(time.time()) + int(pair.get("expires_in", 0)),
-            "user": user,
-        }
-        config.save_credentials(self.api_url, self._stored)
-
-    @property
-    def stored(self) -> dict[str, Any] | None:
-        if self._stored is None:
-            self._stored = config.load_credentials(self.api_url)
-        return self._stored
-
-    # --- requests -------------------------------------------------------------------------
-
-    async def send(
-        self,
-        method: str,
-        path: str,
-        *,
-        json: Any = None,
-        params: dict[str, Any] | None = None,
-        data: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-        auth: bool = True,
-        bearer: str | None = None,
-    ) -> Any:
-        """One request; the decoded JSON body (None for 204), or :class:`ApiError`."""
-        params = {k: v for k, v in (params or {}).items() if v is not None}
-        response = await self._send_once(method, path, json, params, data, headers, auth, bearer)
-        if (
-            response.status_code == 401
-            and auth
-            and bearer is None
-            and not self._env_token
-            and (self.stored or {}).get("refresh_token")
-        ):
-            await self._refresh()  # the access token expired early or was revoked
-            response = await self._send_once(
-                method, path, json, params, data, headers, auth, bearer
-            )
-        if response.status_code >= 400:
-            error = _problem(response)
-            if error.status == 401 and auth and not self._env_token:
-                raise self._not_signed_in("your session has ended at") from None
-            raise error
-        if response.status_code == 204 or not response.content:
-            return None
-        return response.json()
-
-    async def _send_once(
-        self,
-        method: str,
-        path: str,
-        json: Any,
-        params: dict[str, Any],
-        data: dict[str, str] | None,
-        headers: dict[str, str] | None,
-        auth: bool,
-        bearer: str | None,
-    ) -> httpx.Response:
-        all_headers = dict(headers or {})
-        if auth:
-            all_headers["Authorization"] = f"Bearer {bearer or await self._bearer()}"
-        if method == "POST" and json is not None:
-            # Creating POSTs are safe to retry with the same key (the API replays).
-            all_headers.setdefault("Idempotency-Key", str(uuid.uuid4()))
-        try:
-            return await self._client.request(
-                method, path, json=json, params=params, data=data, headers=all_headers
-            )
-        except httpx.TransportError as exc:
-            raise UnreachableError(
-                f"cannot reach the Pennywise API at {self.api_url}: {exc or type(exc).__name__}"
-            ) from exc
+# --- uploads --------------------------------------------------------------------------------
 
 
-def _if_match(expected_version: int | None) -> dict[str, str]:
-    return {} if expected_version is None else {"If-Match": f'"{expected_version}"'}
+class _Counted(io.RawIOBase):
+    """A binary file that reports how far it has been read (the ``upload`` progress)."""
+
+    def __init__(self, raw: IO[bytes], progress: ImportProgress) -> None:
+        super().__init__()
+        self._raw = raw
+        self._progress = progress
+        self._position = 0
+        self.name = getattr(raw, "name", None)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        self._position = self._raw.seek(offset, whence)
+        return self._position
+
+    def tell(self) -> int:
+        return self._position
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self._position += len(data)
+        self._progress("upload", 0, self._position)
+        return len(data)
+
+
+@contextlib.contextmanager
+def _upload(
+    source: str | os.PathLike[str] | IO[bytes], progress: ImportProgress | None
+) -> Iterator[IO[bytes]]:
+    """``source`` as a seekable binary file for the client: a path is opened (and closed
+    after); a pipe (stdin) is copied to a temporary file first (in memory up to 8 MiB), so
+    that a second attempt (after a refresh, or a retry) sends the same bytes again."""
+    with contextlib.ExitStack() as stack:
+        if isinstance(source, str | os.PathLike):
+            file: IO[bytes] = stack.enter_context(open(source, "rb"))  # noqa: PTH123
+        else:
+            file = source
+        if not file.seekable():
+            spool = stack.enter_context(tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY))
+            shutil.copyfileobj(file, spool)
+            spool.seek(0)
+            file = cast(IO[bytes], spool)
+        if progress is not None:
+            file = cast(IO[bytes], _Counted(file, progress))
+        yield file
+
+
+# --- the backend ----------------------------------------------------------------------------
 
 
 class RemoteBackend:
     mode: Literal["remote"] = "remote"
 
     def __init__(self, api_url: str) -> None:
-        self.http = Http(api_url)
+        self.api_url = config.normalize_api_url(api_url)
+        self._env_token = os.environ.get("PENNYWISE_TOKEN") or None
+        self._stored: dict[str, Any] | None = None
+        self._loaded = False
+        self.pw = AsyncPennywise(
+            self.api_url,
+            self._env_token,
+            timeout=TIMEOUT_SECONDS,
+            backoff=make_backoff(),
+            transport=make_transport(),
+        )
 
     async def __aenter__(self) -> RemoteBackend:
         return self
@@ -212,154 +219,281 @@ class RemoteBackend:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.http.aclose()
+        await self.pw.close()
+
+    # --- credentials ----------------------------------------------------------------------
+
+    @property
+    def stored(self) -> dict[str, Any] | None:
+        """What ``pennywise login`` stored for this server, or None."""
+        if not self._loaded:
+            self._stored = config.load_credentials(self.api_url)
+            self._loaded = True
+        return self._stored
+
+    def _not_signed_in(self, why: str = "not signed in to") -> NotSignedInError:
+        return NotSignedInError(
+            f"{why} {self.api_url}: run `pennywise login` (or set PENNYWISE_TOKEN)"
+        )
+
+    async def _sign_in(self) -> None:
+        """Put the bearer token on the client: ``PENNYWISE_TOKEN``, else the stored
+        session's access token (refreshed first when it has expired)."""
+        if self._env_token:
+            self.pw.token = self._env_token
+            return
+        stored = self.stored
+        if not stored or not stored.get("access_token"):
+            raise self._not_signed_in()
+        expires_at = stored.get("expires_at")
+        if expires_at is not None and time.time() > float(expires_at) - _EXPIRY_MARGIN_SECONDS:
+            await self._refresh()
+        else:
+            self.pw.token = str(stored["access_token"])
+
+    async def _refresh(self) -> None:
+        """Trade the stored refresh token for a new pair (the client then sends the new
+        access token), and store the pair. A refused refresh token ends the session."""
+        stored = self.stored or {}
+        refresh_token = stored.get("refresh_token")
+        if not refresh_token:
+            raise self._not_signed_in("your session has ended at")
+        self.pw.token = None  # the refresh token is the credential, not the old access token
+        pair = await self.pw.auth.refresh(str(refresh_token))
+        self._store_session(pair, user=stored.get("user"))
+
+    def _store_session(self, pair: Any, *, user: JSON | None) -> None:
+        """Keep a token pair (from sign-in or refresh) in the credentials file, mode 0600."""
+        self._stored = {
+            "access_token": pair.access_token,
+            "refresh_token": pair.refresh_token,
+            "expires_at": int(time.time()) + int(pair.expires_in),
+            "user": user,
+        }
+        self._loaded = True
+        config.save_credentials(self.api_url, self._stored)
+
+    # --- calls ----------------------------------------------------------------------------
+
+    async def _call(self, make: Callable[[], Awaitable[T]], *, auth: bool = True) -> T:
+        """Run one facade call (``make()`` starts it), signed in unless ``auth`` is False.
+
+        A 401 with a stored session refreshes it and runs the call once more. The client's
+        exceptions leave as the CLI's (:func:`~pennywise_cli.errors.from_client_error`).
+        """
+        try:
+            if not auth:
+                return await make()
+            await self._sign_in()
+            try:
+                return await make()
+            except AuthenticationError:
+                if self._env_token:
+                    raise
+                await self._refresh()  # the access token expired early, or was revoked
+                return await make()
+        except AuthenticationError as exc:
+            if auth and not self._env_token:
+                raise self._not_signed_in("your session has ended at") from exc
+            raise from_client_error(exc, api_url=self.api_url) from exc
+        except PennywiseError as exc:
+            raise from_client_error(exc, api_url=self.api_url) from exc
+
+    async def _page(self, pager: AsyncPager[Any], cursor: str | None) -> JSON:
+        """One page of a list, from ``cursor`` (None: the first) as ``{items, next_cursor}``.
+
+        The facade's pagers iterate from the first page; the Backend's lists go a page at a
+        time, the commands keeping the cursor. So this runs the pager's own call for the
+        page at ``cursor`` (the same generated endpoint, arguments and retries as iterating
+        would). A public ``AsyncPager.page(cursor)`` in the facade would replace it.
+        """
+        return _json(await self.pw._run(pager._paged.page(cursor)))
 
     async def whoami(self) -> JSON:
-        return await self.http.send("GET", "/users/me")
+        return _json(await self._call(lambda: self.pw.users.me()))
 
     # --- groups ---------------------------------------------------------------------------
 
     async def list_groups(self, *, include_archived: bool = True) -> list[JSON]:
-        return await self.http.send(
-            "GET", "/groups", params={"include_archived": str(include_archived).lower()}
-        )
+        found = await self._call(lambda: self.pw.groups.list(include_archived=include_archived))
+        return _json_list(found)
 
     async def get_group(self, group_id: str) -> JSON:
-        return await self.http.send("GET", f"/groups/{group_id}")
+        gid = _id(group_id, "group")
+        return _json(await self._call(lambda: self.pw.groups.get(gid)))
 
     async def create_group(self, body: JSON) -> JSON:
-        return await self.http.send("POST", "/groups", json=body)
+        return _json(await self._call(lambda: self.pw.groups.create(**body)))
 
     async def update_group(
         self, group_id: str, changes: JSON, *, expected_version: int | None = None
     ) -> JSON:
-        return await self.http.send(
-            "PATCH", f"/groups/{group_id}", json=changes, headers=_if_match(expected_version)
+        gid = _id(group_id, "group")
+        updated = await self._call(
+            lambda: self.pw.groups.update(gid, **changes, if_match=expected_version)
         )
+        return _json(updated)
 
     # --- members --------------------------------------------------------------------------
 
     async def list_members(self, group_id: str) -> list[JSON]:
-        return await self.http.send("GET", f"/groups/{group_id}/members")
+        gid = _id(group_id, "group")
+        return _json_list(await self._call(lambda: self.pw.members.list(gid)))
 
     async def add_member(self, group_id: str, body: JSON) -> JSON:
-        return await self.http.send("POST", f"/groups/{group_id}/members", json=body)
+        gid = _id(group_id, "group")
+        return _json(await self._call(lambda: self.pw.members.add(gid, **body)))
 
     async def update_member(self, group_id: str, member_id: str, changes: JSON) -> JSON:
-        return await self.http.send(
-            "PATCH", f"/groups/{group_id}/members/{member_id}", json=changes
-        )
+        gid, mid = _id(group_id, "group"), _id(member_id, "member")
+        return _json(await self._call(lambda: self.pw.members.update(gid, mid, **changes)))
 
     async def remove_member(self, group_id: str, member_id: str) -> None:
-        await self.http.send("DELETE", f"/groups/{group_id}/members/{member_id}")
+        gid, mid = _id(group_id, "group"), _id(member_id, "member")
+        await self._call(lambda: self.pw.members.remove(gid, mid))
 
     # --- transactions ---------------------------------------------------------------------
 
     async def create_transaction(self, body: JSON) -> JSON:
-        return await self.http.send("POST", "/transactions", json=body)
+        return _json(await self._call(lambda: self.pw.transactions.create(**body)))
 
     async def get_transaction(self, transaction_id: str) -> JSON:
-        return await self.http.send("GET", f"/transactions/{transaction_id}")
+        tid = _id(transaction_id, "transaction")
+        return _json(await self._call(lambda: self.pw.transactions.get(tid)))
 
     async def list_transactions(
         self, filters: JSON, *, limit: int = 50, cursor: str | None = None
     ) -> JSON:
-        return await self.http.send(
-            "GET", "/transactions", params={**filters, "limit": limit, "cursor": cursor}
+        return await self._call(
+            lambda: self._page(self.pw.transactions.list(**filters, page_size=limit), cursor)
         )
 
     async def update_transaction(
         self, transaction_id: str, changes: JSON, *, expected_version: int | None = None
     ) -> JSON:
-        return await self.http.send(
-            "PATCH",
-            f"/transactions/{transaction_id}",
-            json=changes,
-            headers=_if_match(expected_version),
+        tid = _id(transaction_id, "transaction")
+        updated = await self._call(
+            lambda: self.pw.transactions.update(tid, **changes, if_match=expected_version)
         )
+        return _json(updated)
 
     async def delete_transaction(
         self, transaction_id: str, *, expected_version: int | None = None
     ) -> JSON:
-        return await self.http.send(
-            "DELETE", f"/transactions/{transaction_id}", headers=_if_match(expected_version)
+        tid = _id(transaction_id, "transaction")
+        deleted = await self._call(
+            lambda: self.pw.transactions.delete(tid, if_match=expected_version)
         )
+        return _json(deleted)
 
     async def restore_transaction(
         self, transaction_id: str, *, expected_version: int | None = None
     ) -> JSON:
-        return await self.http.send(
-            "POST",
-            f"/transactions/{transaction_id}/restore",
-            headers=_if_match(expected_version),
+        tid = _id(transaction_id, "transaction")
+        restored = await self._call(
+            lambda: self.pw.transactions.restore(tid, if_match=expected_version)
         )
+        return _json(restored)
 
     # --- balances, settle-up, activity, report --------------------------------------------
 
     async def balances(self, group_id: str, *, currency: str | None = None) -> list[JSON]:
-        return await self.http.send(
-            "GET", f"/groups/{group_id}/balances", params={"currency": currency}
-        )
+        gid = _id(group_id, "group")
+        return _json_list(await self._call(lambda: self.pw.balances.get(gid, currency=currency)))
 
     async def verify_balances(self, group_id: str, *, repair: bool = False) -> JSON:
         if repair:
-            from pennywise_cli.errors import WrongModeError
-
             raise WrongModeError(
                 "the API cannot repair balances; run `pennywise db verify --repair` where the "
                 "database is (local mode, PENNYWISE_DATABASE_URL pointing at it)"
             )
-        return await self.http.send("GET", f"/groups/{group_id}/balances/verify")
+        gid = _id(group_id, "group")
+        return _json(await self._call(lambda: self.pw.balances.verify(gid)))
 
     async def suggest_settlement(self, group_id: str, *, currency: str | None = None) -> JSON:
-        return await self.http.send(
-            "GET", f"/groups/{group_id}/settle-up", params={"currency": currency}
-        )
+        gid = _id(group_id, "group")
+        suggestion = await self._call(lambda: self.pw.settle_up.suggest(gid, currency=currency))
+        return _json(suggestion)
 
     async def record_settlement(
         self, group_id: str, *, currency: str | None = None, date: str | None = None
     ) -> list[JSON]:
-        body = {k: v for k, v in {"currency": currency, "date": date}.items() if v is not None}
-        return await self.http.send("POST", f"/groups/{group_id}/settle-up", json=body)
+        gid = _id(group_id, "group")
+        recorded = await self._call(
+            lambda: self.pw.settle_up.record(gid, currency=currency, date=date)
+        )
+        return _json_list(recorded)
 
     async def activity(self, group_id: str, *, limit: int = 50, cursor: str | None = None) -> JSON:
-        return await self.http.send(
-            "GET", f"/groups/{group_id}/activity", params={"limit": limit, "cursor": cursor}
+        gid = _id(group_id, "group")
+        return await self._call(
+            lambda: self._page(self.pw.activity.list(gid, page_size=limit), cursor)
         )
 
     async def spending(self, *, by: Literal["month", "category"]) -> JSON:
-        return await self.http.send("GET", "/users/me/summary", params={"by": by})
+        return _json(await self._call(lambda: self.pw.users.summary(by)))
+
+    # --- imports and exports --------------------------------------------------------------
+
+    async def import_file(
+        self,
+        group_id: str,
+        source: str | os.PathLike[str] | IO[bytes],
+        *,
+        format: str | None = None,
+        dry_run: bool = False,
+        member_map: Mapping[str, str] | None = None,
+        bank_mapping: JSON | None = None,
+        currency: str | None = None,
+        progress: ImportProgress | None = None,
+    ) -> JSON:
+        # The server checks and writes (all or nothing); `progress` sees the upload only.
+        gid = _id(group_id, "group")
+        with _upload(source, progress) as file:
+            report = await self._call(
+                lambda: self.pw.imports.run(
+                    gid,
+                    file,
+                    format=cast(Any, format),
+                    dry_run=dry_run,
+                    member_map=member_map,
+                    bank_mapping=bank_mapping,
+                    currency=currency,
+                )
+            )
+        return _json(report)
+
+    async def export(self, group_id: str, out: IO[bytes], *, format: str) -> None:
+        gid = _id(group_id, "group")
+        await self._call(lambda: self.pw.exports.download(gid, to=out, format=cast(Any, format)))
 
     # --- remote only: sessions and API tokens ---------------------------------------------
 
     async def login(self, email: str, password: str) -> JSON:
         """Sign in with a password; the tokens are stored for this server. Returns the user."""
-        pair = await self.http.send(
-            "POST", "/auth/token", data={"username": email, "password": password}, auth=False
-        )
-        user = await self.http.send("GET", "/users/me", bearer=pair["access_token"])
-        self.http.store_session(pair, user=user)
+        self.pw.token = None  # the password is the credential, not PENNYWISE_TOKEN
+        pair = await self._call(lambda: self.pw.auth.login(email, password), auth=False)
+        # The client now sends the new access token.
+        user = _json(await self._call(lambda: self.pw.users.me(), auth=False))
+        self._store_session(pair, user=user)
         return user
 
     async def logout(self) -> bool:
         """End the stored session on the server (best effort) and forget it here."""
-        stored = self.http.stored
+        stored = self.stored
         if stored and stored.get("refresh_token"):
+            self.pw.token = None
             # Best effort: the local copy goes anyway, and the refresh token expires on its own.
-            with contextlib.suppress(ApiError, UnreachableError):
-                await self.http.send(
-                    "POST",
-                    "/auth/logout",
-                    json={"refresh_token": stored["refresh_token"]},
-                    auth=False,
-                )
-        return config.delete_credentials(self.http.api_url)
+            with contextlib.suppress(PennywiseError):
+                await self.pw.auth.logout(str(stored["refresh_token"]))
+        return config.delete_credentials(self.api_url)
 
     async def create_api_token(self, body: JSON) -> JSON:
-        return await self.http.send("POST", "/auth/api-tokens", json=body)
+        return _json(await self._call(lambda: self.pw.tokens.create(**body)))
 
     async def list_api_tokens(self) -> list[JSON]:
-        return await self.http.send("GET", "/auth/api-tokens")
+        return _json_list(await self._call(lambda: self.pw.tokens.list()))
 
     async def revoke_api_token(self, token_id: str) -> None:
-        await self.http.send("DELETE", f"/auth/api-tokens/{token_id}")
+        tid = _id(token_id, "token")
+        await self._call(lambda: self.pw.tokens.revoke(tid))

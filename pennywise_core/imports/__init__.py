@@ -30,14 +30,17 @@ Behaviour
   :class:`~pennywise_core.errors.ValidationError` and nothing is written. CSV rows are
   numbered as a spreadsheet shows them (the header is row 1); JSON items by their 1-based
   position in the list, with the line in the message.
-* **Two passes, one read.** Pass 1 keeps the computed new rows in an anonymous temporary
-  file (the spool, on disk); pass 2 writes them from there in batches, inside a SAVEPOINT:
-  COPY on PostgreSQL, executemany on SQLite; balances once per currency with the summed
-  deltas; one ``import`` activity record (and one ``member.add`` per new placeholder).
-  The source is read once, except by the formats that need a prescan (ihatemoney: member
-  weights; Spliit JSON: participants come after the expenses), which read it twice (a
-  non-seekable source is copied to a temporary file for that).
-* **Dry run** is pass 1 only: the report of what would be created; nothing is written
+* **One read, written as it is read, kept only if all is good.** Rows are validated and
+  computed in batches, and each batch's new rows are written as soon as they are valid,
+  while the next rows are read (COPY on PostgreSQL, multi-row INSERTs on SQLite),
+  inside a SAVEPOINT; the first bad row (or a refusal) rolls it back, and the rest of the
+  file is only validated, so every bad row is still reported. At the end: balances once
+  per currency with the summed deltas; one ``import`` activity record (and one
+  ``member.add`` per new placeholder). The source is read once, except by the formats that
+  need a prescan (ihatemoney: member weights; Spliit JSON: participants come after the
+  expenses), which read it twice (a non-seekable source is copied to a temporary file for
+  that).
+* **Dry run** validates only: the report of what would be created; nothing is written
   (only ``SELECT``\\s run).
 * **Idempotent.** Each source row has a stable key (see :class:`._common.KeyMaker`),
   stored as the transaction's ``import_key``; rows whose key the group already has are

@@ -57,7 +57,7 @@ class ImportOptions:
     error_limit: int = 50
     """At most this many errors (and warnings) are listed; every bad row is counted."""
     batch_size: int = 2000
-    """Rows per key look-up and per INSERT/COPY."""
+    """Rows per key look-up; their new rows are written in pieces of at most 1024."""
 
 
 # --- items ----------------------------------------------------------------------------------
@@ -327,7 +327,9 @@ def csv_rows(text: TextIO, *, delimiter: str = ",") -> Iterator[tuple[int, list[
                 ("row", number + 1), f"the file is not valid CSV here: {exc}"
             ) from None
         number += 1
-        yield number, [unescape_formula(c) if c[:1] == "'" else c for c in row]
+        if "'" in "".join(row):
+            row = [unescape_formula(c) if c[:1] == "'" else c for c in row]
+        yield number, row
 
 
 def header_key(cell: str) -> str:
@@ -350,34 +352,39 @@ class KeyMaker:
     same file.)
     """
 
-    __slots__ = ("_counts", "_day", "_prefix", "_run", "_runs")
+    __slots__ = ("_counts", "_day", "_iso", "_prefix", "_run", "_runs")
 
     def __init__(self, prefix: str) -> None:
-        self._prefix = prefix
+        self._prefix = prefix + ":"
         self._day: dt.date | None = None
+        self._iso = ""
         self._run = 0
-        self._counts: dict[bytes, int] = {}
+        self._counts: dict[str, int] = {}
         self._runs: dict[dt.date, int] = {}
 
     def content(self, day: dt.date, parts: Sequence[str]) -> str:
         if day != self._day:
             self._day = day
+            self._iso = day.isoformat()
             self._run = self._runs.get(day, 0)
             self._runs[day] = self._run + 1
             self._counts = {}
         digest = hashlib.sha256(
-            "\x1f".join((day.isoformat(), *parts)).encode("utf-8", "surrogatepass")
-        ).digest()
-        seen = self._counts.get(digest, 0)
-        self._counts[digest] = seen + 1
+            "\x1f".join((self._iso, *parts)).encode("utf-8", "surrogatepass")
+        ).hexdigest()
+        counts = self._counts
+        seen = counts.get(digest, 0)
+        counts[digest] = seen + 1
         if seen or self._run:
-            digest = hashlib.sha256(digest + f"#{seen}#{self._run}".encode()).digest()
-        return f"{self._prefix}:{digest.hex()[:40]}"
+            digest = hashlib.sha256(
+                bytes.fromhex(digest) + f"#{seen}#{self._run}".encode()
+            ).hexdigest()
+        return self._prefix + digest[:40]
 
     def stable(self, *parts: str) -> str:
         """A key from an identifier the source gives its rows (Spliit expense ids)."""
         digest = hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass"))
-        return f"{self._prefix}:{digest.hexdigest()[:40]}"
+        return self._prefix + digest.hexdigest()[:40]
 
 
 # --- member lists in one cell ---------------------------------------------------------------

@@ -1,20 +1,29 @@
-"""The import engine: one streaming validation pass, then one batched write pass.
+"""The import engine: one streaming pass that validates and writes, kept only if all is good.
 
-Pass 1 (validate) reads the source once, forward, in bounded memory. Each row is parsed by
-the format's parser, its members are matched (user mapping, then name, case-insensitive,
-else a planned placeholder), and its entries are computed by
-:func:`pennywise_core.splits.compute`, exactly as ``transactions.create`` would. Rows are
-handled in batches: one ``SELECT import_key … IN (…)`` per batch tells the rows imported
-before (skipped) from the new ones, whose computed rows are appended to an anonymous
-temporary file (the *spool*, on disk, ``marshal`` batches). Nothing is written to the
-database in this pass. Every bad row is collected (up to ``error_limit`` errors; all of
-them are counted).
+The source is read once, forward, in bounded memory. Each row is parsed by the format's
+parser, its members are matched (user mapping, then name, case-insensitive, else a planned
+placeholder), and its entries are computed exactly as ``transactions.create`` would: by
+:class:`pennywise_core.splits.FastCompute` for the plainly valid row, and by the input
+schemas and :func:`pennywise_core.splits.compute` for any other (which also word its
+errors). Rows are handled in batches: one ``SELECT import_key …`` per batch tells the rows
+imported before (skipped) from the new ones. Every bad row is collected (up to
+``error_limit`` errors; all of them are counted).
+
+The new rows of a batch are written as soon as they are valid, in pieces, while the next
+rows are read and computed (COPY on PostgreSQL, multi-row INSERTs on SQLite; one
+statement in flight at a time, so the database works while Python reads), inside a
+SAVEPOINT, after the placeholders they name. Writing stops, and the SAVEPOINT is rolled
+back, the moment the import cannot succeed: a bad row, a member's import that needs new
+people, an import key taken (by a concurrent import, or because the file names a row twice
+in different batches; a key this import wrote is told from the group's by its transaction
+id, see :meth:`_Run._tuples`). The rest of the file is then only validated, so every bad row
+is still reported, and the outcome is the one it would be had nothing been written before
+the last row was read. A dry run writes nothing.
 
 Then: any bad row → :class:`~pennywise_core.errors.ValidationError` listing them, nothing
-written. Dry run → the report, nothing written. Otherwise pass 2 (write), inside a SAVEPOINT:
-the planned placeholders, then the spool batch by batch (COPY on PostgreSQL, executemany
-elsewhere), the balance deltas once per currency, and one activity record for the import.
-The caller commits, as with every service.
+written. Dry run → the report, nothing written. Otherwise, still inside the SAVEPOINT: the
+placeholders no row named, the balance deltas once per currency, and one activity record
+for the import. The caller commits, as with every service.
 """
 
 from __future__ import annotations
@@ -23,8 +32,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
-import marshal
-import tempfile
+import os
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -33,10 +41,10 @@ from decimal import Decimal
 from typing import IO, Any, BinaryIO, Literal
 
 import pydantic
-from sqlalchemy import String, any_, bindparam, select
+from sqlalchemy import String, any_, bindparam, func, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 
 from pennywise_core.errors import (
     ConflictError,
@@ -58,7 +66,7 @@ from pennywise_core.schemas import PayerIn, SplitEntryIn, SplitIn
 from pennywise_core.services import activity, balances
 from pennywise_core.services.access import membership
 from pennywise_core.services.members import snapshot as member_snapshot
-from pennywise_core.splits import compute
+from pennywise_core.splits import FastCompute, compute
 
 from ._common import (
     BaseParser,
@@ -73,7 +81,7 @@ from ._common import (
     shown,
 )
 from ._source import Source, decoding_error
-from ._writer import EntryRow, TxRow, WriteConflict, insert_rows
+from ._writer import EntryRow, TxRow, WriteConflict, Writer
 
 MEMBER_REF = "\x00member:"
 """A ref naming a member by id (``MEMBER_REF + str(member_id)``) rather than by name."""
@@ -183,6 +191,14 @@ class _Directory:
         self._decls: dict[str, MemberDecl] = {}
         self._refs: dict[str, uuid.UUID] = {}
         self.new: dict[str, _NewMember] = {}
+        # Members by a small index, for the hot path (ints hash fast, UUIDs do not).
+        self.ref_index: dict[str, int] = {}
+        """``{ref: index}`` of every ref resolved so far."""
+        self.ids: list[uuid.UUID] = []
+        """The member of each index."""
+        self.id_text: list[str] = []
+        """``str(member id)`` of each index."""
+        self._index: dict[uuid.UUID, int] = {}
 
     def declare(self, decl: MemberDecl) -> None:
         self._decls[decl.ref] = decl
@@ -229,27 +245,32 @@ class _Directory:
         self._refs[ref] = matched
         return matched
 
+    def index_of(self, ref: str) -> int:
+        """The index of the member ``ref`` resolves to (see :meth:`resolve`)."""
+        found = self.ref_index.get(ref)
+        if found is None:
+            found = self.ref_index[ref] = self.member_index(self.resolve(ref))
+        return found
+
+    def member_index(self, member_id: uuid.UUID) -> int:
+        found = self._index.get(member_id)
+        if found is None:
+            found = self._index[member_id] = len(self.ids)
+            self.ids.append(member_id)
+            self.id_text.append(str(member_id))
+        return found
+
 
 # --- the engine -----------------------------------------------------------------------------
 
-# One spooled row: kind, description, amount, currency, date ordinal, category, notes,
-# split mode, split params (JSON), deleted_at, import key, created_at, updated_at, entries.
-_Spooled = tuple[
-    str,
-    str,
-    int,
-    str,
-    int,
-    str | None,
-    str | None,
-    str,
-    str,
-    str | None,
-    str,
-    str | None,
-    str | None,
-    tuple[tuple[bytes, int, int], ...],
-]
+_FIRST_PIECE = 64
+"""Rows in the first write of a batch: small, so the database is soon busy again after the
+batch's key look-up (a statement nothing else can overlap)."""
+_PIECE = 1024
+"""Rows in each further write (COPYs or INSERTs) of a batch."""
+_YIELD_EVERY = 32
+"""While a write is in flight, rows handled between two turns of the event loop: a write is
+several exchanges with the database, each of which waits for such a turn."""
 
 
 class _Run:
@@ -284,15 +305,29 @@ class _Run:
         self.created = 0
         self.already = 0
         self.skipped = 0
-        self.totals: dict[str, dict[TransactionKind, int]] = defaultdict(lambda: defaultdict(int))
+        self.totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.counts: dict[str, int] = defaultdict(int)
-        self.deltas: dict[str, dict[uuid.UUID, int]] = defaultdict(lambda: defaultdict(int))
+        self._deltas: dict[str, dict[int, int]] = defaultdict(dict)
+        """Per currency, ``{member index: Σpaid − Σowed}`` of every member a row touches."""
         self.batch: list[Record] = []
-        self.spool: IO[bytes] | None = None
+        self._fast_compute = FastCompute(directory.id_text)
         self._payers: dict[tuple[uuid.UUID, str | None], PayerIn] = {}
         self._entries: dict[tuple[SplitMode, uuid.UUID, str | None], SplitEntryIn] = {}
+        # Writing while validating (see the module docstring).
+        self.now = utcnow()
+        self.writer: Writer | None = None if dry_run else Writer(session)
+        """None once nothing more is written: a dry run, or the import is bound to fail."""
+        self.conflict = False
+        """An import key was taken (a concurrent import, or a row the file names twice)."""
+        self.savepoint: AsyncSessionTransaction | None = None
+        self.written = 0
+        self._pending: asyncio.Task[None] | None = None
+        self._placed = 0
+        self._first_id = self._next_id = _first_id(self.now)
+        self._clock = self.writer.timestamps(self.now) if self.writer is not None else None
+        self._member_hex: list[str] = []
 
-    # -- pass 1 --
+    # -- pass 1: validate (and write) --
 
     def problem(self, errors: Iterable[FieldError]) -> None:
         self.bad_rows += 1
@@ -301,14 +336,21 @@ class _Run:
                 self.errors.append(error)
 
     async def validate(self, source: Source, parser_items: Iterable[Any]) -> None:
+        batch_size = self.options.batch_size
+        since_yield = 0
         for item in parser_items:
             if isinstance(item, Record):
                 self.rows += 1
                 self.batch.append(item)
-                if len(self.batch) >= self.options.batch_size:
+                if len(self.batch) >= batch_size:
                     await self.flush_batch()
                     if self.progress is not None:
                         self.progress(Progress("validate", self.rows, source.bytes_read))
+                elif self._pending is not None:
+                    since_yield += 1
+                    if since_yield >= _YIELD_EVERY:  # let the write in flight go on
+                        since_yield = 0
+                        await asyncio.sleep(0)
             elif isinstance(item, Problem):
                 self.problem(item.errors)
             elif isinstance(item, MemberDecl):
@@ -316,6 +358,9 @@ class _Run:
             elif isinstance(item, Skipped):
                 self.skipped += 1
         await self.flush_batch()
+        await self._settle()
+        if self.bad_rows:
+            await self.stop()
         if self.progress is not None:
             self.progress(Progress("validate", self.rows, source.bytes_read))
 
@@ -342,10 +387,17 @@ class _Run:
             return
         existing: set[str] = set()
         if not self.bad_rows:
-            existing = await _existing_keys(self.session, self.group_id, [r.key for r in batch])
+            existing = await self._existing([r.key for r in batch])
         seen: dict[str, int] = {}
-        spooled: list[_Spooled] = []
+        rows: list[tuple[Record, list[tuple[int, int, int]], str]] = []
+        piece = _FIRST_PIECE
+        since_yield = 0
         for record in batch:
+            if self._pending is not None:
+                since_yield += 1
+                if since_yield >= _YIELD_EVERY:  # let the write in flight go on
+                    since_yield = 0
+                    await asyncio.sleep(0)
             if record.key in existing:
                 self.already += 1
                 continue
@@ -361,15 +413,162 @@ class _Run:
                 )
                 continue
             seen[record.key] = record.row
-            row = self._compute(record)
-            if row is not None and not self.bad_rows and not self.dry_run:
-                spooled.append(row)
-        if spooled:
-            if self.spool is None:
-                self.spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by run())
-            data = marshal.dumps(spooled)
-            self.spool.write(len(data).to_bytes(8, "little"))
-            self.spool.write(data)
+            computed = self._compute(record)
+            if computed is not None and self.writer is not None:
+                rows.append((record, *computed))
+                if len(rows) >= piece:
+                    await self._write(rows)
+                    rows, piece = [], _PIECE
+        if rows:
+            await self._write(rows)
+
+    async def _existing(self, keys: list[str]) -> set[str]:
+        """The keys the group had before this import; a key this import wrote (the file
+        names a transaction twice, in different batches) is a conflict, as the database's
+        unique constraint would say."""
+        await self._settle()
+        found = await _existing_keys(self.session, self.group_id, keys)
+        ours = {key for key, tx_id in found.items() if self._first_id <= tx_id.int < self._next_id}
+        if ours and self.savepoint is not None:
+            self.conflict = True
+            await self.stop()
+        return set(found) - ours
+
+    async def _write(self, rows: list[tuple[Record, list[tuple[int, int, int]], str]]) -> None:
+        """Start writing ``rows`` (valid so far) once the previous write is done."""
+        if self.bad_rows:
+            await self.stop()
+            return
+        txs, entries = self._tuples(rows)  # while the previous write goes on
+        await self._settle()
+        if self.writer is None:
+            return
+        if self.savepoint is None:
+            self.savepoint = await self.session.begin_nested()
+        if len(self.directory.new) > self._placed:
+            if self.actor_role.rank < Role.ADMIN.rank:  # refused after pass 1 anyway
+                await self.stop()
+                return
+            try:
+                await self._place_members()
+            except IntegrityError:
+                self.conflict = True
+                await self.stop()
+                return
+        self._pending = asyncio.ensure_future(self.writer.insert(txs, entries))
+        self.written += len(txs)
+        await asyncio.sleep(0)  # send it
+
+    def _tuples(
+        self, rows: list[tuple[Record, list[tuple[int, int, int]], str]]
+    ) -> tuple[list[TxRow], list[EntryRow]]:
+        """The rows to insert, in the writer's form. Transaction ids are time-ordered (UUID
+        version 7: the import's millisecond, random bits drawn once per import, a counter),
+        so every write lands at the end of the primary-key indexes, not at random places."""
+        writer = self.writer
+        clock = self._clock
+        assert writer is not None
+        assert clock is not None
+        to_date, to_timestamp = writer.date, writer.timestamp
+        group_id, actor_id = writer.uuid(self.group_id), writer.uuid(self.actor.id)
+        ids, member_hex = self.directory.ids, self._member_hex
+        while len(member_hex) < len(ids):
+            member_hex.append(writer.uuid(ids[len(member_hex)]))
+        txs: list[TxRow] = []
+        entries: list[EntryRow] = []
+        add_entry = entries.append
+        next_id = self._next_id
+        for record, computed, params in rows:
+            tx_id = f"{next_id:032x}"
+            next_id += 1
+            created = next(clock)
+            txs.append(
+                (
+                    tx_id,
+                    group_id,
+                    record.kind._value_,
+                    record.description,
+                    record.amount,
+                    record.currency.code,
+                    to_date(record.date),
+                    record.category,
+                    record.notes,
+                    record.split_mode._value_,
+                    params,
+                    actor_id,
+                    to_timestamp(record.deleted_at),
+                    record.key,
+                    1,
+                    to_timestamp(record.created_at) if record.created_at else created,
+                    to_timestamp(record.updated_at) if record.updated_at else created,
+                )
+            )
+            for position, (m, paid, owed) in enumerate(computed):
+                add_entry((tx_id, member_hex[m], group_id, position, paid, owed))
+        self._next_id = next_id
+        return txs, entries
+
+    async def _place_members(self) -> None:
+        """Add the placeholders planned since the last call (before rows that name them)."""
+        # Later timestamps by a microsecond each keep the file's order in every listing
+        # ordered by creation (members; transactions of the same date).
+        tick = dt.timedelta(microseconds=1)
+        planned = list(self.directory.new.values())
+        for i in range(self._placed, len(planned)):
+            new = planned[i]
+            member = Member(
+                id=new.id,
+                group_id=self.group_id,
+                user_id=None,
+                display_name=new.name,
+                role=new.role,
+                weight=new.weight,
+                created_at=self.now + i * tick,
+                removed_at=self.now if new.removed else None,
+            )
+            self.session.add(member)
+            activity.record(
+                self.session,
+                self.actor,
+                group_id=self.group_id,
+                action="member.add",
+                target_type="member",
+                target_id=member.id,
+                after=member_snapshot(member),
+            )
+        self._placed = len(planned)
+        await self.session.flush()
+
+    async def _settle(self) -> None:
+        """Wait for the write in flight; a refused one (a key taken) stops the writing."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        try:
+            await pending
+        except WriteConflict:
+            self.conflict = True
+            await self.stop()
+
+    async def stop(self) -> None:
+        """Write nothing more, and take back what was written: the import cannot succeed."""
+        self.writer = None
+        await self._settle()
+        savepoint, self.savepoint = self.savepoint, None
+        if savepoint is not None:
+            await savepoint.rollback()
+
+    async def abandon(self) -> None:
+        """After an unexpected error: leave the session as it was before the import."""
+        self.writer = None
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            with contextlib.suppress(Exception):
+                await pending
+        savepoint, self.savepoint = self.savepoint, None
+        if savepoint is not None and savepoint.is_active:
+            with contextlib.suppress(Exception):
+                await savepoint.rollback()
 
     def _payer(self, member_id: uuid.UUID, amount: str | None) -> PayerIn:
         key = (member_id, amount)
@@ -396,7 +595,59 @@ class _Run:
             self._entries[key] = entry
         return entry
 
-    def _compute(self, record: Record) -> _Spooled | None:
+    def _compute(self, record: Record) -> tuple[list[tuple[int, int, int]], str] | None:
+        directory = self.directory
+        ref_index = directory.ref_index
+        result: tuple[list[tuple[int, int, int]], str] | None = None
+        try:
+            try:
+                payers = [(ref_index[ref], amount) for ref, amount in record.paid_by]
+                split = [(ref_index[ref], value) for ref, value in record.split]
+            except KeyError:  # a ref seen for the first time
+                payers = [(directory.index_of(ref), amount) for ref, amount in record.paid_by]
+                split = [(directory.index_of(ref), value) for ref, value in record.split]
+        except ValidationError:
+            pass  # the full path below says where
+        else:
+            result = self._fast_compute(
+                record.kind, record.amount, record.currency, payers, record.split_mode, split
+            )
+        if result is None:
+            result = self._compute_checked(record)
+            if result is None:
+                return None
+        entries, params = result
+        if record.entries is not None:
+            expected = sorted(
+                (str(directory.resolve(ref)), paid, owed) for ref, paid, owed in record.entries
+            )
+            id_text = directory.id_text
+            if expected != sorted((id_text[m], paid, owed) for m, paid, owed in entries):
+                self.problem(
+                    [
+                        FieldError(
+                            ("row", record.row, "entries"),
+                            "the entries do not match what the split computes to; "
+                            "the document was changed by hand",
+                        )
+                    ]
+                )
+                return None
+        if self.bad_rows:
+            return None
+        code = record.currency.code
+        self.created += 1
+        self.counts[code] += 1
+        self.totals[code][record.kind._value_] += record.amount
+        if record.deleted_at is None:
+            deltas = self._deltas[code]
+            get = deltas.get
+            for m, paid, owed in entries:
+                deltas[m] = get(m, 0) + paid - owed
+        return entries, params
+
+    def _compute_checked(self, record: Record) -> tuple[list[tuple[int, int, int]], str] | None:
+        """The full path: through the input schemas and :func:`compute`, errors located."""
         columns = self.columns
         try:
             payer_ids = [self.directory.resolve(ref) for ref, _ in record.paid_by]
@@ -438,48 +689,9 @@ class _Run:
         except ValidationError as exc:
             self.problem(self._relocate(record, exc))
             return None
-        entries = computed.entries
-        if record.entries is not None:
-            expected = sorted(
-                (str(self.directory.resolve(ref)), paid, owed) for ref, paid, owed in record.entries
-            )
-            if expected != sorted((str(e.member_id), e.paid, e.owed) for e in entries):
-                self.problem(
-                    [
-                        FieldError(
-                            ("row", record.row, "entries"),
-                            "the entries do not match what the split computes to; "
-                            "the document was changed by hand",
-                        )
-                    ]
-                )
-                return None
-        if self.bad_rows:
-            return None
-        code = record.currency.code
-        self.created += 1
-        self.counts[code] += 1
-        self.totals[code][record.kind] += record.amount
-        if record.deleted_at is None:
-            deltas = self.deltas[code]
-            for e in entries:
-                deltas[e.member_id] += e.paid - e.owed
-        return (
-            record.kind.value,
-            record.description,
-            record.amount,
-            code,
-            record.date.toordinal(),
-            record.category,
-            record.notes,
-            record.split_mode.value,
-            _dumps(computed.params),
-            record.deleted_at.isoformat() if record.deleted_at else None,
-            record.key,
-            record.created_at.isoformat() if record.created_at else None,
-            record.updated_at.isoformat() if record.updated_at else None,
-            tuple((e.member_id.bytes, e.paid, e.owed) for e in entries),
-        )
+        index = self.directory.member_index
+        entries = [(index(e.member_id), e.paid, e.owed) for e in computed.entries]
+        return entries, _dumps(computed.params)
 
     def _relocate(self, record: Record, exc: ValidationError) -> list[FieldError]:
         """Errors from the split maths, pointed at the file's row and column."""
@@ -519,151 +731,72 @@ class _Run:
             ("row", record.row, column), f"value {shown(value)}: {first.get('msg', 'invalid')}"
         )
 
-    # -- pass 2 --
+    # -- pass 2: finish --
 
     async def write(self, source: Source) -> None:
-        now = utcnow()
-        async with self.session.begin_nested():
-            try:
-                await self._write(now, source)
-            except (IntegrityError, WriteConflict) as exc:
-                raise _conflict() from exc
-
-    async def _write(self, now: dt.datetime, source: Source) -> None:
-        # Later timestamps by a microsecond each keep the file's order in every listing
-        # ordered by creation (members; transactions of the same date).
-        tick = dt.timedelta(microseconds=1)
-        for i, planned in enumerate(self.directory.new.values()):
-            member = Member(
-                id=planned.id,
-                group_id=self.group_id,
-                user_id=None,
-                display_name=planned.name,
-                role=planned.role,
-                weight=planned.weight,
-                created_at=now + i * tick,
-                removed_at=now if planned.removed else None,
-            )
-            self.session.add(member)
+        """The rest, once every row is valid: wait for the last write, add the members no
+        row names (the lossless format's), apply the balance deltas, record the import."""
+        try:
+            await self._settle()
+            if self.conflict:
+                raise WriteConflict("an import key is taken")
+            if self.progress is not None:
+                self.progress(Progress("write", self.written, source.bytes_read))
+            if self.savepoint is None:
+                self.savepoint = await self.session.begin_nested()
+            await self._place_members()
+            for code, deltas in self.deltas().items():
+                await balances.apply(
+                    self.session,
+                    group_id=self.group_id,
+                    currency=code,
+                    entries=[(m, d, 0) for m, d in deltas.items() if d],
+                    sign=1,
+                )
             activity.record(
                 self.session,
                 self.actor,
                 group_id=self.group_id,
-                action="member.add",
-                target_type="member",
-                target_id=member.id,
-                after=member_snapshot(member),
-            )
-        await self.session.flush()
-        if self.progress is not None:
-            self.progress(Progress("write", 0, source.bytes_read))
-        if self.spool is not None:
-            await self._write_spool(self.spool, now, source)
-        for code, deltas in self.deltas.items():
-            await balances.apply(
-                self.session,
-                group_id=self.group_id,
-                currency=code,
-                entries=[(m, d, 0) for m, d in deltas.items() if d],
-                sign=1,
-            )
-        activity.record(
-            self.session,
-            self.actor,
-            group_id=self.group_id,
-            action="import",
-            target_type="group",
-            target_id=self.group_id,
-            after={
-                "format": self.parser.format,
-                "created": self.created,
-                "already_imported": self.already,
-                "skipped": self.skipped,
-                "new_members": [m.name for m in self.directory.new.values()],
-                "totals": {
-                    t.currency: t.model_dump(exclude={"currency"}) for t in self.totals_report()
+                action="import",
+                target_type="group",
+                target_id=self.group_id,
+                after={
+                    "format": self.parser.format,
+                    "created": self.created,
+                    "already_imported": self.already,
+                    "skipped": self.skipped,
+                    "new_members": [m.name for m in self.directory.new.values()],
+                    "totals": {
+                        t.currency: t.model_dump(exclude={"currency"}) for t in self.totals_report()
+                    },
                 },
-            },
-        )
-        await self.session.flush()
-
-    async def _write_spool(self, spool: IO[bytes], now: dt.datetime, source: Source) -> None:
-        """Insert the spooled rows, one batch at a time.
-
-        Each batch's INSERT/COPY runs as a task while the next batch is being prepared
-        (with a yield to the event loop every few hundred rows), so the database's own work
-        on a batch overlaps with Python's work on the next one. Only one statement is ever
-        in flight, and nothing else touches the session meanwhile.
-        """
-        tick = dt.timedelta(microseconds=1)
-        group_id, actor_id = self.group_id, self.actor.id
-        members: dict[bytes, uuid.UUID] = {}
-        written = 0
-        pending: asyncio.Task[None] | None = None
-        spool.seek(0)
-        try:
-            while size := int.from_bytes(spool.read(8), "little"):
-                batch: list[_Spooled] = marshal.loads(spool.read(size))  # noqa: S302 (ours)
-                txs: list[TxRow] = []
-                entries: list[EntryRow] = []
-                for row in batch:
-                    tx_id = uuid.uuid4()
-                    created = now + written * tick
-                    written += 1
-                    txs.append(
-                        (
-                            tx_id,
-                            group_id,
-                            row[0],
-                            row[1],
-                            row[2],
-                            row[3],
-                            dt.date.fromordinal(row[4]),
-                            row[5],
-                            row[6],
-                            row[7],
-                            row[8],
-                            actor_id,
-                            dt.datetime.fromisoformat(row[9]) if row[9] else None,
-                            row[10],
-                            1,
-                            dt.datetime.fromisoformat(row[11]) if row[11] else created,
-                            dt.datetime.fromisoformat(row[12]) if row[12] else created,
-                        )
-                    )
-                    for position, (m, paid, owed) in enumerate(row[13]):
-                        member_id = members.get(m)
-                        if member_id is None:
-                            member_id = members[m] = uuid.UUID(bytes=m)
-                        entries.append((tx_id, member_id, group_id, position, paid, owed))
-                    if not written % 256:
-                        await asyncio.sleep(0)  # let the batch in flight progress
-                if pending is not None:
-                    await pending
-                pending = asyncio.ensure_future(insert_rows(self.session, txs, entries))
-                await asyncio.sleep(0)
-                if self.progress is not None:
-                    self.progress(Progress("write", written - len(txs), source.bytes_read))
-            if pending is not None:
-                task, pending = pending, None
-                await task
-            if self.progress is not None:
-                self.progress(Progress("write", written, source.bytes_read))
-        finally:
-            if pending is not None:  # an error while preparing: let the statement finish
-                with contextlib.suppress(Exception):
-                    await pending
+            )
+            await self.session.flush()
+        except (IntegrityError, WriteConflict) as exc:
+            await self.abandon()
+            raise _conflict() from exc
+        savepoint, self.savepoint = self.savepoint, None
+        await savepoint.commit()
+        if self.progress is not None:
+            self.progress(Progress("write", self.written, source.bytes_read))
 
     # -- report --
+
+    def deltas(self) -> dict[str, dict[uuid.UUID, int]]:
+        """Per currency, every member the rows touch and their balance change."""
+        ids = self.directory.ids
+        return {
+            code: {ids[m]: d for m, d in deltas.items()} for code, deltas in self._deltas.items()
+        }
 
     def totals_report(self) -> list[CurrencyTotal]:
         return [
             CurrencyTotal(
                 currency=code,
                 transactions=self.counts[code],
-                expenses=format_amount(sums[TransactionKind.EXPENSE], code),
-                income=format_amount(sums[TransactionKind.INCOME], code),
-                transfers=format_amount(sums[TransactionKind.TRANSFER], code),
+                expenses=format_amount(sums[TransactionKind.EXPENSE.value], code),
+                income=format_amount(sums[TransactionKind.INCOME.value], code),
+                transfers=format_amount(sums[TransactionKind.TRANSFER.value], code),
             )
             for code, sums in sorted(self.totals.items())
         ]
@@ -673,9 +806,10 @@ class _Run:
         directory = self.directory
         new_ids = {m.id for m in directory.new.values()}
         rows: list[ImportBalance] = []
-        for code in sorted(set(current) | set(self.deltas)):
+        all_deltas = self.deltas()
+        for code in sorted(set(current) | set(all_deltas)):
             before = current.get(code, {})
-            deltas = self.deltas.get(code, {})
+            deltas = all_deltas.get(code, {})
             for member_id in sorted(
                 set(before) | set(deltas), key=lambda m: directory.order.get(m, 0)
             ):
@@ -715,6 +849,16 @@ class _Run:
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
+def _first_id(now: dt.datetime) -> int:
+    """The first of an import's time-ordered transaction ids (UUID version 7, as an int):
+    ``now``'s millisecond and random bits; the next ones count up from it. The top random
+    bit is left 0, so the counter (below 2**61 rows) never carries into the version bits."""
+    millis = int(now.timestamp() * 1000) & (2**48 - 1)
+    random = int.from_bytes(os.urandom(10)) & (2**74 - 1)
+    rand_a, rand_b = random >> 62, random & (2**61 - 1)
+    return (millis << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
+
+
 def _index_in(loc: tuple[str | int, ...]) -> int | None:
     for part in loc:
         if isinstance(part, int):
@@ -726,19 +870,25 @@ def _index_in(loc: tuple[str | int, ...]) -> int | None:
     return None
 
 
-async def _existing_keys(session: AsyncSession, group_id: uuid.UUID, keys: list[str]) -> set[str]:
-    """Which of ``keys`` the group has already: one query per batch.
+async def _existing_keys(
+    session: AsyncSession, group_id: uuid.UUID, keys: list[str]
+) -> dict[str, uuid.UUID]:
+    """Which of ``keys`` the group has already, with their transaction: one query per batch.
 
-    PostgreSQL gets the keys as one array parameter (``= ANY(:keys)``), so the statement is
-    the same for every batch and prepared once; elsewhere an expanding ``IN``.
+    The keys travel as one parameter, so the statement is the same for every batch and
+    compiled (and on PostgreSQL prepared) once: an array (``= ANY(:keys)``) on PostgreSQL,
+    a JSON array read by ``json_each`` on SQLite.
     """
     column = Transaction.import_key
     if session.get_bind().dialect.name == "postgresql":
         condition = column == any_(bindparam("keys", keys, type_=postgresql.ARRAY(String)))
     else:
-        condition = column.in_(keys)
-    rows = await session.scalars(select(column).where(Transaction.group_id == group_id, condition))
-    return {key for key in rows if key is not None}
+        listed = func.json_each(bindparam("keys", _dumps(keys), type_=String)).table_valued("value")
+        condition = column.in_(select(listed.c.value))
+    rows = await session.execute(
+        select(column, Transaction.id).where(Transaction.group_id == group_id, condition)
+    )
+    return {key: tx_id for key, tx_id in rows if key is not None}
 
 
 def _conflict() -> ConflictError:
@@ -842,8 +992,8 @@ async def run(
             if not dry_run:
                 await state.write(src)
             return await state.report(before)
-        finally:
-            if state.spool is not None:
-                state.spool.close()
+        except BaseException:
+            await state.abandon()  # nothing of the import stays in the session
+            raise
     finally:
         src.close()

@@ -122,6 +122,31 @@ def valid_body(key: str, world: World) -> dict[str, Any] | None:
     return bodies.get(key)
 
 
+IMPORT_CSV = (
+    b"Date,Description,Category,Cost,Currency,Bob,Carl\n"
+    b"2024-03-01,Taxi,Transport,10.00,EUR,5.00,-5.00\n"
+    b"2024-03-02,Museum,Fun,30.00,EUR,-15.00,15.00\n"
+)
+"""A Splitwise CSV between the world's two placeholders: any member may import it (it needs
+no new people). It leaves Bob at −10.00 EUR and Carl at +10.00 EUR."""
+
+UPLOADS: dict[str, dict[str, Any]] = {
+    f"POST {API}/groups/{{group_id}}/imports": {
+        "files": {"file": ("splitwise.csv", IMPORT_CSV, "text/csv")},
+    },
+}
+"""Routes that take a multipart upload instead of JSON: what they are sent (``httpx``
+keyword arguments)."""
+
+
+def valid_request(key: str, world: World) -> dict[str, Any]:
+    """``httpx`` keyword arguments for a request that passes validation: the JSON body of
+    :func:`valid_body`, or a valid upload."""
+    if key in UPLOADS:
+        return UPLOADS[key]
+    return {"json": valid_body(key, world)}
+
+
 def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     """The response is an RFC 9457 problem with this status and the request's id."""
     assert response.status_code == status, response.text

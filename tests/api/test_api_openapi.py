@@ -95,6 +95,7 @@ class TestOperations:
             "members_add",
             "transactions_create",
             "settle_up_record",
+            "imports_run",
         }
         for _, _, op in operations(app):
             names = {p["name"] for p in op.get("parameters", [])}

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from apitools import API, World, api_routes, assert_problem, fill_path, route_key, valid_body
+from apitools import API, World, api_routes, assert_problem, fill_path, route_key, valid_request
 from fastapi import FastAPI
 
 from pennywise_core.models import Role
@@ -42,6 +42,7 @@ ROLE_MATRIX: dict[str, Role | None] = {
     f"DELETE {API}/groups/{{group_id}}/members/{{member_id}}": Role.ADMIN,
     f"POST {API}/groups/{{group_id}}/invites": Role.ADMIN,
     f"POST {API}/groups/{{group_id}}/settle-up": Role.MEMBER,
+    f"POST {API}/groups/{{group_id}}/imports": Role.MEMBER,
     f"POST {API}/transactions": Role.MEMBER,
     f"PATCH {API}/transactions/{{transaction_id}}": Role.ADMIN,
     f"DELETE {API}/transactions/{{transaction_id}}": Role.ADMIN,
@@ -97,7 +98,7 @@ class TestOutsider:
                 method,
                 fill_path(route.path or "", world),
                 headers=world.outsider.headers,
-                json=valid_body(key, world),
+                **valid_request(key, world),
             )
             body = assert_problem(response, 404)
             assert body["type"].endswith("/not-found"), key
@@ -151,7 +152,7 @@ class TestRoleMatrix:
                 method,
                 fill_path(path, world),
                 headers=actor.headers,
-                json=valid_body(key, world),
+                **valid_request(key, world),
             )
             if role.rank >= least.rank:
                 assert response.status_code < 300, f"{role} on {key}: {response.text}"
@@ -169,7 +170,7 @@ class TestReadOnlyApiToken:
         for key in sorted(_mutating_keys(app)):
             method, path = key.split(" ", 1)
             response = await client.request(
-                method, fill_path(path, world), headers=headers, json=valid_body(key, world)
+                method, fill_path(path, world), headers=headers, **valid_request(key, world)
             )
             body = assert_problem(response, 403)
             assert "read-only" in body["detail"] or "API token" in body["detail"], key

@@ -7,8 +7,9 @@ empty database of its own (``fresh_database_url``):
 * local: ``PENNYWISE_DATABASE_URL`` points at it and the CLI creates the schema on first use,
   as it does on a new machine; the local user is "Ann" (``LOGNAME``);
 * remote: the real API app serves it in-process (``httpx.ASGITransport``, through the
-  ``make_transport`` hook of the remote backend), and the CLI is signed in as a user "Ann"
-  with ``PENNYWISE_TOKEN``.
+  ``make_transport`` hook of the remote backend, under the SDK's ``AsyncPennywise``), and the
+  CLI is signed in as a user "Ann" with ``PENNYWISE_TOKEN``. The client's retries stay on,
+  without their waits (``make_backoff``).
 
 CliRunner is synchronous and each command runs its own event loop, so the app's engine uses
 a ``NullPool``: every connection is made in the loop that uses it.
@@ -50,6 +51,16 @@ def cli_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
     get_settings.cache_clear()
     yield home
     get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def instant_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client keeps its retries (connection errors, 429, 5xx) but never sleeps."""
+    from pennywise_client import Backoff
+
+    monkeypatch.setattr(
+        remote, "make_backoff", lambda: Backoff(initial=0.0, maximum=0.0, max_retry_after=0.0)
+    )
 
 
 def make_user(engine: AsyncEngine, name: str, *, password: str | None = None) -> Any:

@@ -1,11 +1,19 @@
 """What only remote mode has: signing in and out, refreshing, API tokens, roles of other
-people, and a server that cannot be reached. The API app runs in-process (``server``)."""
+people, a server that fails or cannot be reached; and that remote mode (the SDK) gives the
+same JSON as local mode. The API app runs in-process (``server``)."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import stat
+import subprocess
+import sys
+import uuid
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import httpx
 import pytest
@@ -13,7 +21,7 @@ from clitools import Cli
 from conftest import API_URL, RemoteServer, make_user
 
 from pennywise_cli import errors
-from pennywise_cli.backends import remote
+from pennywise_cli.backends import Backend, remote
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -24,7 +32,7 @@ def remote_cli(server: RemoteServer) -> Cli:
 
 
 def _credentials(home: Path) -> dict[str, dict[str, object]]:
-    return json.loads((home / "credentials.json").read_text())  # type: ignore[no-any-return]
+    return json.loads((home / "credentials.json").read_text())
 
 
 class TestSession:
@@ -68,6 +76,21 @@ class TestSession:
         after = _credentials(cli_environment)[API_URL]
         assert after["refresh_token"] != before["refresh_token"]  # rotated and kept
         assert int(after["expires_at"]) > 0  # type: ignore[call-overload]
+
+    def test_a_refused_access_token_is_refreshed_and_the_command_retried(
+        self, remote_cli: Cli, server: RemoteServer, cli_environment: Path
+    ) -> None:
+        ann = make_user(server.engine, "Ann", password=PASSWORD)
+        remote_cli("login", "--email", ann.email, "--password-stdin", input=PASSWORD + "\n")
+        before = _credentials(cli_environment)[API_URL]
+        before["access_token"] = "not-a-token"  # not expired by the clock: the server says 401
+        (cli_environment / "credentials.json").write_text(json.dumps({API_URL: before}))
+
+        assert remote_cli("group", "create", "Trip")["name"] == "Trip"
+        after = _credentials(cli_environment)[API_URL]
+        assert after["access_token"] != "not-a-token"
+        assert after["refresh_token"] != before["refresh_token"]
+        assert after["user"] == before["user"]
 
     def test_a_revoked_session_asks_to_sign_in_again(
         self, remote_cli: Cli, server: RemoteServer, cli_environment: Path
@@ -130,6 +153,192 @@ class TestOtherPeople:
         assert "local mode" in result.stderr
 
 
+class TestSameJson:
+    """Remote mode prints what local mode prints: both backends read one database."""
+
+    def test_every_read_gives_the_same_json_in_both_modes(
+        self, fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from pennywise_cli.backends.local import LocalBackend
+
+        served = RemoteServer(fresh_database_url)
+        try:
+            monkeypatch.setattr(remote, "make_transport", served.transport)
+            monkeypatch.setenv("PENNYWISE_DATABASE_URL", fresh_database_url)
+            local = Cli(mode="local")
+            trip = local("group", "create", "Trip", "--currency", "EUR")
+            local("member", "add", "Trip", "Bob", "--weight", "2")
+            local("member", "add", "Trip", "Carol")
+            local("tx", "add", "Trip", "100.00", "Dinner", "--category", "food", "-d", "2026-10-03")
+            looks_like_a_time = "2026-01-01T00:00:00+00:00"  # a text: must stay as it is
+            local(
+                "tx", "add", "Trip", "42.50", "Wine", "--paid-by", "bob",
+                "--split", "bob:2,carol:1", "--notes", looks_like_a_time,
+            )  # fmt: skip
+            local("tx", "add", "Trip", "3000", "Ramen", "--currency", "JPY", "--exact", "bob:3000")
+            local("tx", "add", "Trip", "90.00", "Refund", "--income")
+            taxi = local("tx", "add", "Trip", "12.00", "Taxi", "--adjust", "carol:2.00")
+            local("tx", "edit", taxi["id"], "--description", "Taxis")
+            local("tx", "delete", taxi["id"])
+            local("settle", "Trip", "--currency", "JPY", "--record", "--date", "2026-11-20")
+            local("group", "create", "Flat")
+            local("group", "archive", "Flat")
+
+            async def both() -> tuple[dict[str, Any], dict[str, Any]]:
+                async with LocalBackend(fresh_database_url) as backend:
+                    me = await backend.whoami()
+                    mine = await _every_read(backend, trip["id"])
+                local_user = SimpleNamespace(id=uuid.UUID(me["id"]))
+                monkeypatch.setenv("PENNYWISE_TOKEN", served.token_for(local_user))
+                async with remote.RemoteBackend(API_URL) as backend:
+                    theirs = await _every_read(backend, trip["id"])
+                return mine, theirs
+
+            mine, theirs = asyncio.run(both())
+        finally:
+            served.close()
+        assert theirs == mine
+        assert json.dumps(theirs) == json.dumps(mine)  # the keys in the same order too
+
+
+async def _every_read(backend: Backend, group_id: str) -> dict[str, Any]:
+    """What each read of ``backend`` returns, on the data of the test above."""
+    seen: dict[str, Any] = {
+        "whoami": await backend.whoami(),
+        "groups": await backend.list_groups(),
+        "active groups": await backend.list_groups(include_archived=False),
+        "group": await backend.get_group(group_id),
+        "members": await backend.list_members(group_id),
+        "balances": await backend.balances(group_id),
+        "balances JPY": await backend.balances(group_id, currency="JPY"),
+        "verify": await backend.verify_balances(group_id),
+        "settle": await backend.suggest_settlement(group_id),
+        "by month": await backend.spending(by="month"),
+        "by category": await backend.spending(by="category"),
+    }
+    pages: list[Any] = []
+    cursor = None
+    while True:
+        page = await backend.list_transactions({"deleted": "include"}, limit=2, cursor=cursor)
+        pages.append(page)
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    seen["transaction pages"] = pages
+    seen["transactions filtered"] = await backend.list_transactions(
+        {"group_id": group_id, "category": "food", "date_to": "2026-12-31"}
+    )
+    seen["transactions"] = [
+        await backend.get_transaction(t["id"]) for page in pages for t in page["items"]
+    ]
+    first = await backend.activity(group_id, limit=3)
+    seen["activity"] = [
+        first,
+        await backend.activity(group_id, limit=50, cursor=first["next_cursor"]),
+    ]
+    return seen
+
+
+class TestErrors:
+    """The client's exceptions, as the CLI's errors (message, exit code)."""
+
+    @pytest.mark.parametrize(
+        ("status", "problem", "code"),
+        [
+            (404, {"type": "https://pennywise.dev/problems/not-found", "detail": "no group"},
+             errors.NOT_FOUND),
+            (403, {"type": "https://pennywise.dev/problems/forbidden", "detail": "viewer"},
+             errors.AUTH),
+            (401, {"type": "https://pennywise.dev/problems/unauthorized", "detail": "expired"},
+             errors.AUTH),
+            (409, {"type": "https://pennywise.dev/problems/conflict", "detail": "owes"},
+             errors.CONFLICT),
+            (412, {"type": "https://pennywise.dev/problems/stale-version", "detail": "stale",
+                   "current_version": 3}, errors.CONFLICT),
+            (422, {"type": "https://pennywise.dev/problems/validation", "detail": "2 bad",
+                   "errors": [{"loc": ["body", "amount"], "msg": "at most 2 decimals"},
+                              {"loc": ["row", 3, "date"], "msg": "not a date"}]},
+             errors.USER_ERROR),
+            (429, {"type": "https://pennywise.dev/problems/rate-limited", "detail": "slow down"},
+             errors.UNAVAILABLE),
+            (503, {"type": "https://pennywise.dev/problems/unavailable", "detail": "down",
+                   "request_id": "req-9"}, errors.UNAVAILABLE),
+        ],
+    )  # fmt: skip
+    def test_status_errors_keep_the_problem(
+        self, status: int, problem: dict[str, Any], code: int
+    ) -> None:
+        from pennywise_client.errors import error_for_status
+
+        exc = error_for_status(
+            status,
+            json.dumps({"status": status, "title": "T", **problem}).encode(),
+            headers=httpx.Headers({"X-Request-ID": "req-1"}),
+        )
+        converted = errors.from_client_error(exc, api_url=API_URL)
+        assert isinstance(converted, errors.ApiError)
+        assert (converted.status, converted.detail) == (status, problem["detail"])
+        assert converted.slug == problem["type"].rsplit("/", 1)[-1]
+        assert converted.request_id == "req-1"  # the header's, as the client keeps it
+        assert converted.current_version == problem.get("current_version")
+        assert [(list(loc), msg) for loc, msg in converted.errors] == [
+            (e["loc"], e["msg"]) for e in problem.get("errors", [])
+        ]
+        described = errors.describe(exc)  # the boundary's safety net: the same
+        assert described == errors.describe(converted)
+        assert described is not None
+        assert described[1] == code
+        if status == 422:
+            assert "  - row.3.date: not a date" in described[0]
+
+    def test_a_body_that_is_no_problem_still_says_something(self) -> None:
+        from pennywise_client.errors import error_for_status
+
+        exc = error_for_status(502, b"<html>Bad Gateway</html>", reason="Bad Gateway")
+        converted = errors.from_client_error(exc)
+        assert isinstance(converted, errors.ApiError)
+        assert (converted.status, converted.detail) == (502, "<html>Bad Gateway</html>")
+
+    def test_no_answer_is_unreachable(self) -> None:
+        from pennywise_client import APITimeoutError
+
+        try:
+            try:
+                raise httpx.ReadTimeout("timed out")
+            except httpx.ReadTimeout as cause:
+                raise APITimeoutError("could not reach the Pennywise API") from cause
+        except APITimeoutError as exc:
+            converted = errors.from_client_error(exc, api_url=API_URL)
+        assert isinstance(converted, errors.UnreachableError)
+        assert converted.exit_code == errors.UNAVAILABLE
+        assert converted.message == f"cannot reach the Pennywise API at {API_URL}: timed out"
+
+
+class TestUpload:
+    def test_a_pipe_is_kept_so_that_it_can_be_sent_again_with_progress(self) -> None:
+        data = b"date,description,amount\n" * 10_000
+
+        class Pipe(io.RawIOBase):
+            def __init__(self) -> None:
+                self.left = data
+
+            def readable(self) -> bool:
+                return True
+
+            def readinto(self, buffer: Any) -> int:
+                chunk, self.left = self.left[: len(buffer)], self.left[len(buffer) :]
+                buffer[: len(chunk)] = chunk
+                return len(chunk)
+
+        seen: list[tuple[str, int, int]] = []
+        with remote._upload(io.BufferedReader(Pipe()), lambda *step: seen.append(step)) as file:
+            assert file.seekable()
+            for _attempt in range(2):  # httpx seeks to 0 before each sending
+                file.seek(0)
+                assert file.read() == data
+        assert seen[-1] == ("upload", 0, len(data))
+
+
 class TestUnreachable:
     def test_a_server_that_cannot_be_reached(self, monkeypatch: pytest.MonkeyPatch) -> None:
         def refuse(request: httpx.Request) -> httpx.Response:
@@ -140,6 +349,25 @@ class TestUnreachable:
         monkeypatch.setenv("PENNYWISE_TOKEN", "anything")
         result = Cli(mode="remote").fails("group", "list", code=errors.UNAVAILABLE)
         assert f"cannot reach the Pennywise API at {API_URL}" in result.stderr
+
+    def test_failures_are_retried_without_waiting_in_tests(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        seen: list[str] = []
+
+        def flaky(request: httpx.Request) -> httpx.Response:
+            seen.append(request.method)
+            if len(seen) == 1:
+                raise httpx.ConnectError("connection refused", request=request)
+            if len(seen) == 2:
+                return httpx.Response(503, json={"status": 503, "detail": "starting"})
+            return httpx.Response(200, json=[])
+
+        monkeypatch.setattr(remote, "make_transport", lambda: httpx.MockTransport(flaky))
+        monkeypatch.setenv("PENNYWISE_API_URL", API_URL)
+        monkeypatch.setenv("PENNYWISE_TOKEN", "anything")
+        assert Cli(mode="remote")("group", "list") == []
+        assert seen == ["GET", "GET", "GET"]
 
     def test_a_server_error_names_the_request(self, monkeypatch: pytest.MonkeyPatch) -> None:
         def fail(request: httpx.Request) -> httpx.Response:
@@ -155,3 +383,28 @@ class TestUnreachable:
         result = Cli(mode="remote").fails("group", "list", code=errors.UNAVAILABLE)
         assert "the server failed" in result.stderr
         assert "req-123" in result.stderr
+
+
+class TestLazy:
+    def test_local_mode_never_loads_the_client(self, tmp_path: Path) -> None:
+        """``pennywise --help`` loads neither the client nor httpx; a local command no client."""
+        script = (
+            "import sys\n"
+            "from pennywise_cli.main import run\n"
+            "sys.argv = ['pennywise', *sys.argv[1:]]\n"
+            "try:\n    run()\nexcept SystemExit:\n    pass\n"
+            "print([m for m in ('pennywise_client', 'httpx') if m in sys.modules])\n"
+        )
+        env = {"PATH": "", "PENNYWISE_HOME": str(tmp_path), "LOGNAME": "Ann"}
+        for args, loaded in (
+            (["--help"], "[]"),
+            (["group", "list", "--format", "json"], "[]"),
+        ):
+            done = subprocess.run(
+                [sys.executable, "-c", script, *args],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            )
+            assert done.stdout.strip().splitlines()[-1] == loaded, (args, done.stderr)

@@ -3,17 +3,27 @@ streaming sources, members and roles, activity, progress, format detection."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 from sqlalchemy import select
 
 from pennywise_core import imports
-from pennywise_core.errors import NotFoundError, PermissionDeniedError, ValidationError
+from pennywise_core.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from pennywise_core.imports import ImportOptions
-from pennywise_core.models import Activity, Role
+from pennywise_core.imports._writer import WriteConflict, Writer
+from pennywise_core.models import Activity, Role, Transaction
 from tests.imports.helpers import (
     balances,
     chunks,
     counts,
+    export_text,
     fixture,
     report_balances,
     run_bytes,
@@ -357,3 +367,143 @@ class TestDetection:
         with pytest.raises(ValidationError) as caught:
             await run_bytes(session, world.owner, world.group_id, b"x", format="quicken")
         assert caught.value.errors[0].loc == ("format",)
+
+
+class TestWritingWhileValidating:
+    """Rows are written while the file is still being read, inside a SAVEPOINT that is
+    rolled back the moment the import cannot succeed: every outcome is what it would be
+    had nothing been written before the last row was read."""
+
+    async def test_the_session_is_usable_after_a_late_bad_row(self, session, world: World) -> None:
+        before = await counts(session, world.group_id)
+        with pytest.raises(ValidationError):
+            await run_bytes(
+                session,
+                world.owner,
+                world.group_id,
+                pennywise_csv(1200, bad_at=1100),
+                options=ImportOptions(batch_size=100),
+            )
+        assert await counts(session, world.group_id) == before
+        report = await run_bytes(
+            session,
+            world.owner,
+            world.group_id,
+            pennywise_csv(1200),
+            options=ImportOptions(batch_size=100),
+        )
+        assert (report.created, report.already_imported) == (1200, 0)
+
+    async def test_a_transaction_named_twice_far_apart_is_a_conflict(
+        self, session, world: World
+    ) -> None:
+        for i in range(6):
+            await world.expense(f"{i + 1}.00", by="Ann", description=f"Row {i}")
+        other = await make_world(session, "Bob")
+        document = json.loads(
+            await export_text(session, world.owner, world.group_id, "pennywise-json")
+        )
+        document["transactions"].append(dict(document["transactions"][0]))
+        data = json.dumps(document).encode()
+        before = await counts(session, other.group_id)
+        options = ImportOptions(batch_size=2)
+        with pytest.raises(ConflictError):
+            await run_bytes(session, other.owner, other.group_id, data, options=options)
+        assert await counts(session, other.group_id) == before
+        # A dry run writes nothing, so it does not see the second one as taken.
+        dry = await run_bytes(
+            session, other.owner, other.group_id, data, options=options, dry_run=True
+        )
+        assert dry.created == 7
+
+    async def test_a_refused_write_takes_back_every_row(
+        self, session, world: World, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        calls = 0
+        insert = Writer.insert
+
+        async def refuse_the_third(self: Writer, txs: Any, entries: Any) -> None:
+            nonlocal calls
+            calls += 1
+            if calls == 3:
+                raise WriteConflict("duplicate key value violates unique constraint")
+            await insert(self, txs, entries)
+
+        monkeypatch.setattr(Writer, "insert", refuse_the_third)
+        before = await counts(session, world.group_id)
+        with pytest.raises(ConflictError):
+            await run_bytes(
+                session,
+                world.owner,
+                world.group_id,
+                pennywise_csv(1000),
+                options=ImportOptions(batch_size=100),
+            )
+        assert calls >= 3
+        assert await counts(session, world.group_id) == before
+
+    async def test_an_unexpected_error_while_writing_takes_back_every_row(
+        self, session, world: World, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        calls = 0
+        insert = Writer.insert
+
+        async def fail_the_second(self: Writer, txs: Any, entries: Any) -> None:
+            nonlocal calls
+            calls += 1
+            if calls == 2:
+                raise RuntimeError("the disk is full")
+            await insert(self, txs, entries)
+
+        monkeypatch.setattr(Writer, "insert", fail_the_second)
+        before = await counts(session, world.group_id)
+        with pytest.raises(RuntimeError, match="disk is full"):
+            await run_bytes(
+                session,
+                world.owner,
+                world.group_id,
+                pennywise_csv(1000),
+                options=ImportOptions(batch_size=100),
+            )
+        assert await counts(session, world.group_id) == before
+        monkeypatch.undo()
+        report = await run_bytes(session, world.owner, world.group_id, pennywise_csv(300))
+        assert report.created == 300
+
+    async def test_new_people_late_in_a_members_import(self, session, world: World) -> None:
+        bob = world.people["Bob"]
+        data = pennywise_csv(800) + b"2024-12-28,Late,,expense,1.00,EUR,Zed,equal,Zed; Bob,\n"
+        before = await counts(session, world.group_id)
+        with pytest.raises(PermissionDeniedError):
+            await run_bytes(
+                session, bob, world.group_id, data, options=ImportOptions(batch_size=100)
+            )
+        assert await counts(session, world.group_id) == before
+        report = await run_bytes(
+            session, world.owner, world.group_id, data, options=ImportOptions(batch_size=100)
+        )
+        assert (report.created, [m.display_name for m in report.new_members]) == (801, ["Zed"])
+
+    async def test_transactions_get_time_ordered_ids_in_file_order(
+        self, session, world: World
+    ) -> None:
+        await run_bytes(
+            session,
+            world.owner,
+            world.group_id,
+            pennywise_csv(300),
+            options=ImportOptions(batch_size=64),
+        )
+        rows = (
+            await session.execute(
+                select(Transaction.id, Transaction.created_at, Transaction.description)
+                .where(Transaction.group_id == world.group_id)
+                .order_by(Transaction.created_at)
+            )
+        ).all()
+        ids = [tx_id for tx_id, _, _ in rows]
+        assert len(ids) == 300
+        assert ids == sorted(ids)
+        assert {tx_id.version for tx_id in ids} == {7}
+        assert [d for _, _, d in rows][:3] == ["Coffee ☕ 0", "Coffee ☕ 0", "Coffee ☕ 1"]
+        assert len({created for _, created, _ in rows}) == 300

@@ -11,14 +11,26 @@ from .api_token_read import ApiTokenRead
 from .api_token_read_scope import ApiTokenReadScope
 from .balance_drift import BalanceDrift
 from .balance_read import BalanceRead
+from .bank_mapping_in import BankMappingIn
+from .bank_mapping_in_decimal import BankMappingInDecimal
+from .bank_mapping_in_split_type_1 import BankMappingInSplitType1
+from .bank_mapping_in_thousands import BankMappingInThousands
 from .body_auth_token import BodyAuthToken
+from .body_imports_run import BodyImportsRun
+from .body_imports_run_format_type_0 import BodyImportsRunFormatType0
+from .currency_total import CurrencyTotal
 from .entry_read import EntryRead
+from .exports_download_format import ExportsDownloadFormat
+from .exports_download_response_200 import ExportsDownloadResponse200
 from .field_error_out import FieldErrorOut
 from .google_sign_in import GoogleSignIn
 from .group_create import GroupCreate
 from .group_read import GroupRead
 from .group_update import GroupUpdate
 from .health_read import HealthRead
+from .import_balance import ImportBalance
+from .import_report import ImportReport
+from .imported_member import ImportedMember
 from .invite_accept import InviteAccept
 from .invite_create import InviteCreate
 from .invite_created import InviteCreated
@@ -68,14 +80,26 @@ __all__ = (
     "ApiTokenReadScope",
     "BalanceDrift",
     "BalanceRead",
+    "BankMappingIn",
+    "BankMappingInDecimal",
+    "BankMappingInSplitType1",
+    "BankMappingInThousands",
     "BodyAuthToken",
+    "BodyImportsRun",
+    "BodyImportsRunFormatType0",
+    "CurrencyTotal",
     "EntryRead",
+    "ExportsDownloadFormat",
+    "ExportsDownloadResponse200",
     "FieldErrorOut",
     "GoogleSignIn",
     "GroupCreate",
     "GroupRead",
     "GroupUpdate",
     "HealthRead",
+    "ImportBalance",
+    "ImportReport",
+    "ImportedMember",
     "InviteAccept",
     "InviteCreate",
     "InviteCreated",
