@@ -126,6 +126,13 @@ def test_cli_tour_runs_in_local_mode(tmp_path: Path) -> None:
     everything = pennywise_json("tx", "list", "Lisbon", "--all", cwd=tmp_path, env=env)
     assert len(everything) == 6  # four expenses and incomes, two transfers
     assert (tmp_path / "lisbon-backup.sqlite3").stat().st_size > 0
+    # The export, imported into a new group, gives it the same balances and transactions.
+    copy = pennywise_json("balances", "Lisbon-copy", cwd=tmp_path, env=env)
+    assert all(
+        b["balance"] == "0.00" for b in copy
+    )  # settled there too (zero rows may be left out)
+    copied = pennywise_json("tx", "list", "Lisbon-copy", "--all", cwd=tmp_path, env=env)
+    assert sorted(t["amount"] for t in copied) == sorted(t["amount"] for t in everything)
 
 
 # --- against a real server ------------------------------------------------------------------
