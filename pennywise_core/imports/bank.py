@@ -18,6 +18,7 @@ Columns are named by their header text (case-insensitive) or by 0-based position
 
 from __future__ import annotations
 
+import codecs
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -92,6 +93,12 @@ class BankMapping:
             errors.append(FieldError(("bank", "thousands"), "must differ from the decimal mark"))
         if len(self.delimiter) != 1:
             errors.append(FieldError(("bank", "delimiter"), "must be one character"))
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            errors.append(
+                FieldError(("bank", "encoding"), f"unknown text encoding {self.encoding!r}")
+            )
         if self.currency is not None:
             try:
                 get_currency(self.currency)

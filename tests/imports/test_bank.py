@@ -141,6 +141,13 @@ class TestRules:
         with pytest.raises(ValidationError):
             BankMapping(date="d", description="x").check()
 
+    def test_an_unknown_encoding_is_a_field_error(self) -> None:
+        mapping = BankMapping(date="d", description="x", amount="a", encoding="utf-99")
+        with pytest.raises(ValidationError) as bad:
+            mapping.check()
+        assert [e.loc for e in bad.value.errors] == [("bank", "encoding")]
+        assert "utf-99" in bad.value.errors[0].msg
+
 
 def _fields(mapping: BankMapping) -> dict[str, object]:
     return {name: getattr(mapping, name) for name in mapping.__dataclass_fields__}
