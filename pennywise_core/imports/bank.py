@@ -99,6 +99,15 @@ class BankMapping:
             errors.append(
                 FieldError(("bank", "encoding"), f"unknown text encoding {self.encoding!r}")
             )
+        if isinstance(self.split, Mapping):
+            for person, shares in self.split.items():
+                if not _is_share(shares):
+                    errors.append(
+                        FieldError(
+                            ("bank", "split", str(person)),
+                            f"{shares!r} is not a share: give a positive decimal number like 2",
+                        )
+                    )
         if self.currency is not None:
             try:
                 get_currency(self.currency)
@@ -106,6 +115,14 @@ class BankMapping:
                 errors.append(FieldError(("bank", "currency"), exc.errors[0].msg))
         if errors:
             raise ValidationError(str(errors[0]), errors)
+
+
+def _is_share(value: object) -> bool:
+    try:
+        shares = Decimal(str(value).strip())
+    except ArithmeticError:
+        return False
+    return shares.is_finite() and 0 < shares <= 10**9
 
 
 def _person_ref(person: Person) -> str:

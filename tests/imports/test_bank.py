@@ -148,6 +148,16 @@ class TestRules:
         assert [e.loc for e in bad.value.errors] == [("bank", "encoding")]
         assert "utf-99" in bad.value.errors[0].msg
 
+    @pytest.mark.parametrize("shares", ["abc", "-1", "0", "NaN", ""])
+    def test_a_share_that_is_not_a_positive_number_is_a_field_error(self, shares: str) -> None:
+        mapping = BankMapping(
+            date="d", description="x", amount="a", split={"Bob": "2", "Carl": shares}
+        )
+        with pytest.raises(ValidationError) as bad:
+            mapping.check()
+        assert [e.loc for e in bad.value.errors] == [("bank", "split", "Carl")]
+        assert repr(shares) in bad.value.errors[0].msg
+
 
 def _fields(mapping: BankMapping) -> dict[str, object]:
     return {name: getattr(mapping, name) for name in mapping.__dataclass_fields__}
