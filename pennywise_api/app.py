@@ -27,6 +27,7 @@ from pennywise_api.middleware import (
     REQUEST_ID_HEADER,
     BodySizeLimitMiddleware,
     RequestContextMiddleware,
+    SettingsMiddleware,
 )
 from pennywise_api.problems import install_exception_handlers, problem_schemas
 from pennywise_api.routers import (
@@ -97,8 +98,13 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     lifespan opens ``settings.database_url`` with :func:`~pennywise_core.db.open_database`
     (refusing a schema that is behind) and disposes of the engine on shutdown.
 
+    ``settings``: what the app and every core service it calls read (through
+    :func:`~pennywise_core.settings.get_settings`, see
+    :class:`~pennywise_api.middleware.SettingsMiddleware`); default the environment's.
+
     Outside development, an unusable JWT secret stops the app here, before it serves.
     """
+    given = settings
     settings = settings or get_settings()
     tokens.check_secret(settings)
     configure_logging()
@@ -147,6 +153,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             ),
         )
 
+    if given is not None:  # else the core reads the environment, as the app did
+        middleware.insert(0, Middleware(SettingsMiddleware, settings=given))
     app = FastAPI(
         title=TITLE,
         version=__version__,

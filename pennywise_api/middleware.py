@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: request ids and the access log, the body-size limit.
+"""Pure ASGI middleware: the app's settings, request ids and the access log, the body-size limit.
 
 Pure ASGI (not ``BaseHTTPMiddleware``) so that nothing is buffered and the request id is
 bound for everything that runs inside, including the exception handlers.
@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pennywise_api.logs import get_logger
 from pennywise_api.problems import PROBLEM_MEDIA_TYPE, internal_error_body
+from pennywise_core.settings import Settings, use_settings
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _WELL_FORMED_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -37,6 +38,23 @@ def request_id_from(headers: Headers) -> str:
     if offered and _WELL_FORMED_ID.fullmatch(offered):
         return offered
     return uuid.uuid4().hex
+
+
+class SettingsMiddleware:
+    """Run everything (requests and the lifespan) under the settings the app was built with.
+
+    The core reads its settings with :func:`pennywise_core.settings.get_settings`; inside
+    this middleware that is the app's :class:`Settings`, not the environment's, so
+    ``create_app(Settings(...))`` configures the services it calls as well as the app.
+    """
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with use_settings(self.settings):
+            await self.app(scope, receive, send)
 
 
 class RequestContextMiddleware:

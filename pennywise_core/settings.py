@@ -1,12 +1,17 @@
 """Configuration, read from the environment (prefix ``PENNYWISE_``) on first use.
 
 Nothing is read at import time: call :func:`get_settings` (cached) where a value is needed,
-and ``get_settings.cache_clear()`` in tests that change the environment.
+and ``get_settings.cache_clear()`` in tests that change the environment. An application
+built with its own :class:`Settings` (``create_app(settings)``) installs them with
+:func:`use_settings` for everything it runs, so the core's services see them too.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -59,6 +64,37 @@ class Settings(BaseSettings):
 
 
 @lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The process's settings, read once from the environment."""
+def _from_environment() -> Settings:
     return Settings()
+
+
+_in_use: ContextVar[Settings | None] = ContextVar("pennywise_settings", default=None)
+
+
+class _SettingsSource:
+    """:func:`get_settings`: what :func:`use_settings` installed, else the environment's."""
+
+    def __call__(self) -> Settings:
+        return _in_use.get() or _from_environment()
+
+    def cache_clear(self) -> None:
+        """Read the environment again on the next call (for tests that change it)."""
+        _from_environment.cache_clear()
+
+
+get_settings = _SettingsSource()
+"""The settings in effect: those installed by :func:`use_settings` in this context (an
+application built with its own :class:`Settings`), else the process's, read once from
+the environment."""
+
+
+@contextmanager
+def use_settings(settings: Settings) -> Iterator[Settings]:
+    """Make ``settings`` what :func:`get_settings` returns in this context (and in tasks
+    and threads started from it), so code deep in the core sees the settings an
+    application was built with rather than the environment's."""
+    token = _in_use.set(settings)
+    try:
+        yield settings
+    finally:
+        _in_use.reset(token)

@@ -439,6 +439,18 @@ class TestSecretsAreNeverReplayed:
         await self.assert_nowhere_in_the_idempotency_table(engine, world.admin.user_id, key, tokens)
 
 
+class TestSettings:
+    async def test_the_settings_given_to_create_app_reach_the_services(self, engine: AsyncEngine):
+        # The environment allows 10 failed logins per account; these settings allow 1.
+        settings = Settings(environment="test", login_attempts_per_account=1)
+        form = {"username": "nobody-settings@example.org", "password": "wrong password"}
+        async with client_for(create_app(settings, engine=engine)) as client:
+            first = await client.post(f"{API}/auth/token", data=form)
+            second = await client.post(f"{API}/auth/token", data=form)
+        assert first.status_code == 401, first.text
+        assert second.status_code == 429, second.text
+
+
 class TestCors:
     async def test_allowed_origin(self, engine: AsyncEngine):
         settings = Settings(environment="test", cors_origins=["https://app.example.org"])

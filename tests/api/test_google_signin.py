@@ -29,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from pennywise_api.deps import google_certs_transport
 from pennywise_core.db import session_factory
 from pennywise_core.models import User
-from pennywise_core.settings import get_settings
 
 CLIENT_ID = "pennywise-web.apps.googleusercontent.com"
 KEY_ID = "offline-key-1"
@@ -94,11 +93,9 @@ def google(app: FastAPI, google_key: SigningKey) -> Iterator[FakeGoogle]:
     """The app, configured for one Google client id, fetching certificates from the fake."""
     fake = FakeGoogle({KEY_ID: google_key.cert_pem})
     app.dependency_overrides[google_certs_transport] = lambda: fake
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("PENNYWISE_GOOGLE_CLIENT_IDS", json.dumps([CLIENT_ID]))
-        get_settings.cache_clear()
-        yield fake
-    get_settings.cache_clear()
+    # The settings the app was built with are what its services read (SettingsMiddleware).
+    app.state.settings.google_client_ids = [CLIENT_ID]
+    yield fake
     app.dependency_overrides.clear()
 
 
@@ -224,7 +221,7 @@ async def test_not_configured_is_401_without_fetching(
 ) -> None:
     fake = FakeGoogle({KEY_ID: google_key.cert_pem})
     app.dependency_overrides[google_certs_transport] = lambda: fake
-    get_settings.cache_clear()  # no PENNYWISE_GOOGLE_CLIENT_IDS in the test environment
+    assert app.state.settings.google_client_ids == []
     response = await client.post(f"{API}/auth/google", json={"id_token": id_token(google_key)})
     body = assert_problem(response, 401)
     assert "not configured" in body["detail"]
