@@ -31,6 +31,7 @@ from google.auth import transport as google_transport
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.responses import JSONResponse
 
+from pennywise_core import db
 from pennywise_core.errors import AuthenticationError, PennywiseError, PermissionDeniedError
 from pennywise_core.models import User
 from pennywise_core.services import auth, idempotency
@@ -52,11 +53,8 @@ async def _transaction(request: Request, *, snapshot: bool = False) -> AsyncIter
         raise RuntimeError("the database is not open: run the app with its lifespan")
     async with maker() as session:
         try:
-            if snapshot and session.get_bind().dialect.name == "postgresql":
-                # One snapshot for every statement of the transaction (READ COMMITTED, the
-                # default, sees each commit as it lands). SQLite's transactions are
-                # serializable already.
-                await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            if snapshot:
+                await db.begin_snapshot(session)
             yield session
         except PennywiseError as exc:
             # A few errors record something that must outlive the failed request (a failed

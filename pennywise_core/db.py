@@ -88,6 +88,20 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+async def begin_snapshot(session: AsyncSession) -> None:
+    """Begin ``session``'s transaction on one snapshot of the database, for a long read
+    (an export) that must not see writes committed while it runs.
+
+    PostgreSQL: REPEATABLE READ (it blocks no writer); its default, READ COMMITTED, gives
+    each statement the commits that landed before it. SQLite: nothing to do, its
+    transactions are serializable. Call it before the session's first statement.
+    """
+    if session.in_transaction():
+        raise RuntimeError("begin_snapshot() must come before the session's first statement")
+    if session.get_bind().dialect.name == "postgresql":
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 # --- the schema's revision ---------------------------------------------------------------
 
 

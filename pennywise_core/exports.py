@@ -9,7 +9,10 @@ One call for an adapter::
     async for chunk in chunks: ...   # str pieces of about 64 KiB, e.g. for a streamed response
 
 :func:`stream` checks access before it returns, so an adapter can answer 404/403 before it
-starts a response; the session must stay open while the chunks are read. :data:`FORMATS`
+starts a response; the session must stay open while the chunks are read. For a document
+consistent with itself while others write, begin the session with
+:func:`pennywise_core.db.begin_snapshot` (PostgreSQL reads each statement at READ COMMITTED
+otherwise; SQLite's transactions are one snapshot already). :data:`FORMATS`
 gives each format's media type and file extension. Any member of the group (viewers too)
 may export. Memory does not grow with the group: transactions are read in keyset pages.
 

@@ -443,4 +443,14 @@ class LocalBackend:
     async def export(self, group_id: str, out: IO[bytes], *, format: str) -> None:
         from pennywise_core import exports
 
-        await exports.write(self.session, self.user, _id(group_id, "group"), out, format=format)
+        group = _id(group_id, "group")
+        if self.session.get_bind().dialect.name != "postgresql":
+            # SQLite: the command's own transaction is already one snapshot.
+            await exports.write(self.session, self.user, group, out, format=format)
+            return
+        # PostgreSQL: the command's transaction is READ COMMITTED and has begun; the export
+        # reads on a session of its own that sees one snapshot from start to end.
+        assert self._engine is not None
+        async with db.session_factory(self._engine)() as snapshot:
+            await db.begin_snapshot(snapshot)
+            await exports.write(snapshot, self.user, group, out, format=format)
