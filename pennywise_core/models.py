@@ -41,8 +41,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from pennywise_core.ids import uuid7
-
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -242,8 +240,7 @@ class Transaction(TimestampMixin, Base):
         Index("ix_transactions_group_id_date_id", "group_id", "date", "id"),
     )
 
-    # Time-ordered: the id breaks ties between same-date transactions in every list.
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid7)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
     kind: Mapped[TransactionKind] = mapped_column(_str_enum(TransactionKind, "transaction_kind"))
     description: Mapped[str] = mapped_column(String(200))

@@ -32,6 +32,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
+import os
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -51,7 +52,6 @@ from pennywise_core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from pennywise_core.ids import uuid7_int
 from pennywise_core.models import (
     Member,
     Role,
@@ -851,9 +851,12 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 def _first_id(now: dt.datetime) -> int:
     """The first of an import's time-ordered transaction ids (UUID version 7, as an int):
-    ``now``'s millisecond and random bits; the next ones count up from it (see
-    :data:`pennywise_core.ids.uuid7_int`: the counter never carries into the version bits)."""
-    return uuid7_int(int(now.timestamp() * 1000))
+    ``now``'s millisecond and random bits; the next ones count up from it. The top random
+    bit is left 0, so the counter (below 2**61 rows) never carries into the version bits."""
+    millis = int(now.timestamp() * 1000) & (2**48 - 1)
+    random = int.from_bytes(os.urandom(10)) & (2**74 - 1)
+    rand_a, rand_b = random >> 62, random & (2**61 - 1)
+    return (millis << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
 
 
 def _index_in(loc: tuple[str | int, ...]) -> int | None:

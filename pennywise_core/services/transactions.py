@@ -24,7 +24,6 @@ from pennywise_core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from pennywise_core.ids import uuid7
 from pennywise_core.models import Entry, Role, SplitMode, Transaction, TransactionKind, User, utcnow
 from pennywise_core.money import Currency, format_amount, get_currency, parse_amount
 from pennywise_core.pagination import check_limit, decode_cursor, encode_cursor
@@ -139,7 +138,7 @@ async def create(session: AsyncSession, actor: User, data: TransactionCreate) ->
         if duplicate is not None:
             raise ConflictError(f"a transaction with import key {data.import_key!r} exists")
     tx = Transaction(
-        id=uuid7(),  # time-ordered: same-date transactions list newest first
+        id=uuid.uuid4(),
         group_id=data.group_id,
         kind=data.kind,
         description=data.description,

@@ -378,13 +378,6 @@ class TestList:
             cursor = page.next_cursor
         assert sorted(seen) == sorted(t.id for t in created)
 
-    async def test_same_day_transactions_list_newest_entered_first(self, world: World) -> None:
-        day = dt.date(2026, 3, 3)
-        entered = [await world.expense("1.00", date=day, description=f"#{i}") for i in range(12)]
-        page = await transactions.list_transactions(world.session, world.owner, limit=100)
-        listed = [t.description for t in page.items if t.date == day]
-        assert listed == [t.description for t in reversed(entered)]
-
     async def test_pages_stay_stable_when_rows_arrive_between_them(self, world: World) -> None:
         for _ in range(4):
             await world.expense("1.00", date=dt.date(2026, 1, 10))
