@@ -32,7 +32,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import json
-import os
+import secrets
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -323,7 +323,7 @@ class _Run:
         self.written = 0
         self._pending: asyncio.Task[None] | None = None
         self._placed = 0
-        self._first_id = self._next_id = _first_id(self.now)
+        self._ids = _IdBlock()
         self._clock = self.writer.timestamps(self.now) if self.writer is not None else None
         self._member_hex: list[str] = []
 
@@ -428,7 +428,7 @@ class _Run:
         unique constraint would say."""
         await self._settle()
         found = await _existing_keys(self.session, self.group_id, keys)
-        ours = {key for key, tx_id in found.items() if self._first_id <= tx_id.int < self._next_id}
+        ours = {key for key, tx_id in found.items() if tx_id in self._ids}
         if ours and self.savepoint is not None:
             self.conflict = True
             await self.stop()
@@ -462,9 +462,8 @@ class _Run:
     def _tuples(
         self, rows: list[tuple[Record, list[tuple[int, int, int]], str]]
     ) -> tuple[list[TxRow], list[EntryRow]]:
-        """The rows to insert, in the writer's form. Transaction ids are time-ordered (UUID
-        version 7: the import's millisecond, random bits drawn once per import, a counter),
-        so every write lands at the end of the primary-key indexes, not at random places."""
+        """The rows to insert, in the writer's form, with ids from the import's
+        :class:`_IdBlock`."""
         writer = self.writer
         clock = self._clock
         assert writer is not None
@@ -477,10 +476,7 @@ class _Run:
         txs: list[TxRow] = []
         entries: list[EntryRow] = []
         add_entry = entries.append
-        next_id = self._next_id
-        for record, computed, params in rows:
-            tx_id = f"{next_id:032x}"
-            next_id += 1
+        for (record, computed, params), tx_id in zip(rows, self._ids.take(len(rows)), strict=True):
             created = next(clock)
             txs.append(
                 (
@@ -505,7 +501,6 @@ class _Run:
             )
             for position, (m, paid, owed) in enumerate(computed):
                 add_entry((tx_id, member_hex[m], group_id, position, paid, owed))
-        self._next_id = next_id
         return txs, entries
 
     async def _place_members(self) -> None:
@@ -849,14 +844,47 @@ class _Run:
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _first_id(now: dt.datetime) -> int:
-    """The first of an import's time-ordered transaction ids (UUID version 7, as an int):
-    ``now``'s millisecond and random bits; the next ones count up from it. The top random
-    bit is left 0, so the counter (below 2**61 rows) never carries into the version bits."""
-    millis = int(now.timestamp() * 1000) & (2**48 - 1)
-    random = int.from_bytes(os.urandom(10)) & (2**74 - 1)
-    rand_a, rand_b = random >> 62, random & (2**61 - 1)
-    return (millis << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
+class _IdBlock:
+    """The import's transaction ids: random-looking UUIDs (version 4 layout) from one
+    random start, recognised later without being kept (memory does not grow with the file).
+
+    Id ``k`` is ``start + k·G (mod 2**122)`` spread over the UUID's 122 free bits, with
+    ``G`` an odd constant near ``2**122/φ`` (a Weyl sequence): consecutive ids differ in
+    their leading digits — the CLI names a transaction by its first 8 hex digits, so ids
+    that only counted up would all look alike — and multiplying by ``G``'s inverse tells
+    whether an id is one of this block's.
+    """
+
+    _BITS = 122
+    _MASK = (1 << _BITS) - 1
+    _G = int((1 << _BITS) / ((1 + 5**0.5) / 2)) | 1  # the float only picks a constant
+    _G_INV = pow(_G, -1, 1 << _BITS)
+
+    def __init__(self) -> None:
+        self.start = secrets.randbits(self._BITS)
+        self.count = 0
+
+    @staticmethod
+    def _spread(x: int) -> int:
+        """122 bits → a UUID: version 4 at bits 76..79, the RFC 9562 variant at 62..63."""
+        return (((x >> 74) << 80) | (0x4 << 76) | (((x >> 62) & 0xFFF) << 64) | (0b10 << 62)) | (
+            x & ((1 << 62) - 1)
+        )
+
+    @staticmethod
+    def _gather(u: int) -> int:
+        return ((u >> 80) << 74) | (((u >> 64) & 0xFFF) << 62) | (u & ((1 << 62) - 1))
+
+    def take(self, n: int) -> list[str]:
+        """The next ``n`` ids, as 32 hex digits."""
+        start, g, mask, spread = self.start, self._G, self._MASK, self._spread
+        first = self.count
+        self.count += n
+        return [f"{spread((start + k * g) & mask):032x}" for k in range(first, first + n)]
+
+    def __contains__(self, value: uuid.UUID) -> bool:
+        k = ((self._gather(value.int) - self.start) * self._G_INV) & self._MASK
+        return k < self.count and value.version == 4
 
 
 def _index_in(loc: tuple[str | int, ...]) -> int | None:
