@@ -87,17 +87,22 @@ def _settings(base_url: str | None, token: str | None) -> tuple[str, str | None]
 class Pager(Generic[T]):
     """Every item of a paginated list, fetching the next page when the last is used up.
 
-    Lazy: nothing is requested before iterating. ``pages()`` yields the page objects.
+    Lazy: nothing is requested before iterating. ``pages()`` yields the page objects;
+    ``page(cursor)`` fetches one, for a caller that keeps the cursor itself (a UI's "more").
     """
 
     def __init__(self, client: Pennywise, paged: Paged[T]) -> None:
         self._client = client
         self._paged = paged
 
+    def page(self, cursor: str | None = None) -> Page[T]:
+        """The page at ``cursor`` (a page's ``next_cursor``; None for the first)."""
+        return self._client._run(self._paged.page(cursor))
+
     def pages(self) -> Iterator[Page[T]]:
         cursor: str | None = None
         while True:
-            page = self._client._run(self._paged.page(cursor))
+            page = self.page(cursor)
             yield page
             cursor = page.next_cursor if isinstance(page.next_cursor, str) else None
             if not cursor:
@@ -115,10 +120,14 @@ class AsyncPager(Generic[T]):
         self._client = client
         self._paged = paged
 
+    async def page(self, cursor: str | None = None) -> Page[T]:
+        """The page at ``cursor`` (a page's ``next_cursor``; None for the first)."""
+        return await self._client._run(self._paged.page(cursor))
+
     async def pages(self) -> AsyncIterator[Page[T]]:
         cursor: str | None = None
         while True:
-            page = await self._client._run(self._paged.page(cursor))
+            page = await self.page(cursor)
             yield page
             cursor = page.next_cursor if isinstance(page.next_cursor, str) else None
             if not cursor:

@@ -300,14 +300,9 @@ class RemoteBackend:
             raise from_client_error(exc, api_url=self.api_url) from exc
 
     async def _page(self, pager: AsyncPager[Any], cursor: str | None) -> JSON:
-        """One page of a list, from ``cursor`` (None: the first) as ``{items, next_cursor}``.
-
-        The facade's pagers iterate from the first page; the Backend's lists go a page at a
-        time, the commands keeping the cursor. So this runs the pager's own call for the
-        page at ``cursor`` (the same generated endpoint, arguments and retries as iterating
-        would). A public ``AsyncPager.page(cursor)`` in the facade would replace it.
-        """
-        return _json(await self.pw._run(pager._paged.page(cursor)))
+        """One page of a list, from ``cursor`` (None: the first) as ``{items, next_cursor}``:
+        the Backend's lists go a page at a time, the commands keeping the cursor."""
+        return _json(await pager.page(cursor))
 
     async def whoami(self) -> JSON:
         return _json(await self._call(lambda: self.pw.users.me()))

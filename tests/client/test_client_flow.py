@@ -121,8 +121,13 @@ class TestAsyncJourney:
         assert [tx.description for tx in coffees] == [f"Coffee {n}" for n in reversed(range(5))]
         pages = [len(page.items) async for page in pager.pages()]
         assert pages == [2, 2, 1]
+        first = await pager.page()
+        second = await pager.page(first.next_cursor)
+        assert [tx.description for tx in first.items + second.items] == [
+            f"Coffee {n}" for n in (4, 3, 2, 1)
+        ]
         gets = pw.spy.seen.to("GET", TRANSACTIONS)  # type: ignore[attr-defined]
-        assert [r.url.params.get("limit") for r in gets] == ["2"] * 6
+        assert [r.url.params.get("limit") for r in gets] == ["2"] * 8
         everything = [tx async for tx in pw.transactions.list(group_id=group.id, page_size=3)]
         assert len(everything) == 2 + 1 + 5
         assert len({tx.id for tx in everything}) == len(everything)
@@ -227,6 +232,8 @@ class TestSyncJourney:
             assert isinstance(pager, Pager)
             assert [tx.description for tx in pager] == [f"Snack {n}" for n in reversed(range(5))]
             assert [len(page.items) for page in pager.pages()] == [2, 2, 1]
+            last = pager.page(pager.page(pager.page().next_cursor).next_cursor)
+            assert ([tx.description for tx in last.items], last.next_cursor) == (["Snack 0"], None)
             assert len(list(pw.activity.list(group.id, page_size=2))) >= 9
 
             pw.auth.logout()
