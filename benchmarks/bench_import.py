@@ -217,12 +217,12 @@ async def baseline_child(database: str, rows: int, workdir: Path) -> dict:
     """Rows/s of the import's writer alone, on prepared rows (3 entries each).
 
     The rows are made the way the import makes them: values in the driver's form, through
-    the writer's own converters, and time-ordered transaction ids (UUID version 7).
+    the writer's own converters, and transaction ids from the import's own id block.
     """
     import datetime as dt
 
     from pennywise_core import db
-    from pennywise_core.imports._engine import _first_id
+    from pennywise_core.imports._engine import _IdBlock
     from pennywise_core.imports._writer import Writer
     from pennywise_core.schemas import GroupCreate, MemberCreate
     from pennywise_core.services import groups, members, users
@@ -251,12 +251,12 @@ async def baseline_child(database: str, rows: int, workdir: Path) -> dict:
             group_id, actor_id = writer.uuid(group.id), writer.uuid(actor.id)
             m0, m1, m2 = (writer.uuid(m) for m in ids[:3])
             clock = writer.timestamps(now)
-            first = _first_id(now)
+            block = _IdBlock()
             batches = []
             for start in range(0, rows, 2000):
                 txs, entries = [], []
-                for i in range(start, min(rows, start + 2000)):
-                    tx_id = f"{first + i:032x}"
+                stop = min(rows, start + 2000)
+                for i, tx_id in zip(range(start, stop), block.take(stop - start), strict=True):
                     created = next(clock)
                     txs.append(
                         (tx_id, group_id, "expense", f"Row {i}", 1234, "EUR",
