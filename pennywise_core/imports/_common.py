@@ -268,14 +268,10 @@ class Cells:
 
     def weight(self, column: str, text: str) -> Decimal | None:
         try:
-            value = Decimal(text.strip())
-        except InvalidOperation:
-            self.fail(column, text, "must be a number")
+            return parse_weight(text)
+        except ValueError as exc:
+            self.fail(column, text, str(exc))
             return None
-        if not value.is_finite() or value <= 0 or value > 10**9:
-            self.fail(column, text, "must be a positive number")
-            return None
-        return Decimal(canonical_decimal(value))
 
 
 def category(text: str | None) -> str | None:
@@ -292,6 +288,20 @@ def notes(*parts: str | None) -> str | None:
 
 def canonical_decimal(value: Decimal) -> str:
     return format(value.normalize(), "f")
+
+
+def parse_weight(text: str) -> Decimal:
+    """A member's weight or shares: a positive decimal up to 10**9, canonical ("2.0" is 2).
+
+    :class:`ValueError` says what is wrong with ``text``.
+    """
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError("must be a number") from None
+    if not value.is_finite() or value <= 0 or value > 10**9:
+        raise ValueError("must be a positive number")
+    return Decimal(canonical_decimal(value))
 
 
 # --- CSV ------------------------------------------------------------------------------------

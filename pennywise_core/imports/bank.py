@@ -43,6 +43,7 @@ from ._common import (
     csv_rows,
     header_key,
     notes,
+    parse_weight,
 )
 
 Column = str | int
@@ -101,7 +102,9 @@ class BankMapping:
             )
         if isinstance(self.split, Mapping):
             for person, shares in self.split.items():
-                if not _is_share(shares):
+                try:
+                    parse_weight(str(shares))
+                except ValueError:
                     errors.append(
                         FieldError(
                             ("bank", "split", str(person)),
@@ -115,14 +118,6 @@ class BankMapping:
                 errors.append(FieldError(("bank", "currency"), exc.errors[0].msg))
         if errors:
             raise ValidationError(str(errors[0]), errors)
-
-
-def _is_share(value: object) -> bool:
-    try:
-        shares = Decimal(str(value).strip())
-    except ArithmeticError:
-        return False
-    return shares.is_finite() and 0 < shares <= 10**9
 
 
 def _person_ref(person: Person) -> str:
