@@ -88,17 +88,22 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def reads_one_snapshot(session: AsyncSession) -> bool:
+    """Whether every transaction of ``session`` already sees one snapshot: SQLite's are
+    serializable; PostgreSQL's default, READ COMMITTED, gives each statement the commits
+    that landed before it."""
+    return session.get_bind().dialect.name != "postgresql"
+
+
 async def begin_snapshot(session: AsyncSession) -> None:
     """Begin ``session``'s transaction on one snapshot of the database, for a long read
-    (an export) that must not see writes committed while it runs.
-
-    PostgreSQL: REPEATABLE READ (it blocks no writer); its default, READ COMMITTED, gives
-    each statement the commits that landed before it. SQLite: nothing to do, its
-    transactions are serializable. Call it before the session's first statement.
+    (an export) that must not see writes committed while it runs: REPEATABLE READ on
+    PostgreSQL (it blocks no writer), nothing to do where :func:`reads_one_snapshot`.
+    Call it before the session's first statement.
     """
     if session.in_transaction():
         raise RuntimeError("begin_snapshot() must come before the session's first statement")
-    if session.get_bind().dialect.name == "postgresql":
+    if not reads_one_snapshot(session):
         await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 

@@ -444,12 +444,11 @@ class LocalBackend:
         from pennywise_core import exports
 
         group = _id(group_id, "group")
-        if self.session.get_bind().dialect.name != "postgresql":
-            # SQLite: the command's own transaction is already one snapshot.
+        if db.reads_one_snapshot(self.session):
             await exports.write(self.session, self.user, group, out, format=format)
             return
-        # PostgreSQL: the command's transaction is READ COMMITTED and has begun; the export
-        # reads on a session of its own that sees one snapshot from start to end.
+        # The command's transaction has begun, at READ COMMITTED: the export reads on a
+        # session of its own that sees one snapshot from start to end.
         assert self._engine is not None
         async with db.session_factory(self._engine)() as snapshot:
             await db.begin_snapshot(snapshot)
