@@ -50,6 +50,19 @@ def pennywise_csv(rows: int, *, bad_at: int | None = None) -> bytes:
     return "".join(lines).encode()
 
 
+async def import_generated(
+    session, world: World, rows: int, *, batch_size: int, bad_at: int | None = None
+) -> imports.ImportReport:
+    """Import ``pennywise_csv(rows)`` into the world's group, ``batch_size`` rows a batch."""
+    return await run_bytes(
+        session,
+        world.owner,
+        world.group_id,
+        pennywise_csv(rows, bad_at=bad_at),
+        options=ImportOptions(batch_size=batch_size),
+    )
+
+
 class TestIdempotency:
     async def test_running_the_same_file_again_adds_nothing(self, session, world: World) -> None:
         first = await run_file(session, world.owner, world.group_id, "splitwise_en.csv")
@@ -75,13 +88,7 @@ class TestIdempotency:
     ) -> None:
         # The CLI names a transaction by the first 8 hex digits of its id (`tx show 3f2a9c1e`):
         # the rows of one import must not share them, across batches either.
-        await run_bytes(
-            session,
-            world.owner,
-            world.group_id,
-            pennywise_csv(1500),
-            options=ImportOptions(batch_size=250),
-        )
+        await import_generated(session, world, 1500, batch_size=250)
         ids = (
             await session.scalars(
                 select(Transaction.id).where(Transaction.group_id == world.group_id)
@@ -398,21 +405,9 @@ class TestWritingWhileValidating:
     async def test_the_session_is_usable_after_a_late_bad_row(self, session, world: World) -> None:
         before = await counts(session, world.group_id)
         with pytest.raises(ValidationError):
-            await run_bytes(
-                session,
-                world.owner,
-                world.group_id,
-                pennywise_csv(1200, bad_at=1100),
-                options=ImportOptions(batch_size=100),
-            )
+            await import_generated(session, world, 1200, batch_size=100, bad_at=1100)
         assert await counts(session, world.group_id) == before
-        report = await run_bytes(
-            session,
-            world.owner,
-            world.group_id,
-            pennywise_csv(1200),
-            options=ImportOptions(batch_size=100),
-        )
+        report = await import_generated(session, world, 1200, batch_size=100)
         assert (report.created, report.already_imported) == (1200, 0)
 
     async def test_a_transaction_named_twice_far_apart_is_a_conflict(
@@ -506,13 +501,7 @@ class TestWritingWhileValidating:
         assert (report.created, [m.display_name for m in report.new_members]) == (801, ["Zed"])
 
     async def test_transactions_are_created_in_file_order(self, session, world: World) -> None:
-        await run_bytes(
-            session,
-            world.owner,
-            world.group_id,
-            pennywise_csv(300),
-            options=ImportOptions(batch_size=64),
-        )
+        await import_generated(session, world, 300, batch_size=64)
         rows = (
             await session.execute(
                 select(Transaction.id, Transaction.created_at, Transaction.description)
