@@ -867,9 +867,8 @@ class _IdBlock:
     @staticmethod
     def _spread(x: int) -> int:
         """122 bits → a UUID: version 4 at bits 76..79, the RFC 9562 variant at 62..63."""
-        return (((x >> 74) << 80) | (0x4 << 76) | (((x >> 62) & 0xFFF) << 64) | (0b10 << 62)) | (
-            x & ((1 << 62) - 1)
-        )
+        high, middle, low = x >> 74, (x >> 62) & 0xFFF, x & ((1 << 62) - 1)
+        return (high << 80) | (0x4 << 76) | (middle << 64) | (0b10 << 62) | low
 
     @staticmethod
     def _gather(u: int) -> int:
