@@ -19,13 +19,21 @@ throwaway PostgreSQL database, migrated, a group with the 10 members, then
   figure; the growth is what the import itself costs. (Not ``ru_maxrss``: Linux carries
   it over fork and exec, so a child would report its parent's peak when that is higher.);
 * with ``--tracemalloc``, a second child per run measures the peak of Python allocations
-  during the import (tracemalloc slows the run, so it is not timed).
+  during the import (tracemalloc slows the run, so it is not timed);
+* *py us/row*, *db us/row*: CPU time per row of this process and, on PostgreSQL, of the
+  server process serving its connection (read from ``/proc``, so only for a server on this
+  machine). Their sum against the cores there are, and the larger of the two, bound what
+  any overlap of the two could reach; that bound is printed under the table.
 
 Baselines measured in the same run, to read the figures against:
 
 * *database ceiling*: the import's own writer (``_writer.Writer``: COPY on PostgreSQL,
   multi-row INSERTs on SQLite) on rows already computed, 3 entries each, into the
-  same schema — what the database takes with no parsing or validation at all;
+  same schema — what the database takes with no parsing or validation at all; on
+  PostgreSQL a second time with the foreign keys of ``transactions`` and ``entries``
+  dropped in the throwaway database, which shows what their per-row checks cost;
+* *python ceiling*: the whole import with a writer that throws the rows away — what the
+  parsing, validation and split maths take with no database work;
 * *compute ceiling*: :func:`pennywise_core.splits.compute` alone on the generated rows,
   already parsed — the split maths through the input schemas, single process; and the
   import's own fast path for it (:class:`pennywise_core.splits.FastCompute`) on the same
@@ -155,10 +163,32 @@ def _rss_mib() -> float:
     return int(statm.split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-async def child(database: str, csv_path: Path, workdir: Path, use_tracemalloc: bool) -> dict:
+def _backend_cpu_s(pid: int | None) -> float | None:
+    """CPU seconds (user + system) a local PostgreSQL backend has used, from ``/proc``;
+    None when it cannot be read (a server on another machine, or not Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def child(
+    database: str, csv_path: Path, workdir: Path, use_tracemalloc: bool, discard: bool = False
+) -> dict:
     import tracemalloc
 
+    from sqlalchemy import text
+
     from pennywise_core import db, imports
+
+    if discard:  # the Python ceiling: everything but the database's part of the writes
+        from pennywise_core.imports import _writer
+
+        async def insert(self: _writer.Writer, transactions: object, entries: object) -> None:
+            return None
+
+        _writer.Writer.insert = insert  # type: ignore[method-assign]
     from pennywise_core.schemas import GroupCreate, MemberCreate
     from pennywise_core.services import groups, members, users
 
@@ -182,13 +212,21 @@ async def child(database: str, csv_path: Path, workdir: Path, use_tracemalloc: b
         rss_before = _rss_mib()
         if use_tracemalloc:
             tracemalloc.start()
-        started = time.perf_counter()
         async with maker() as session, session.begin():
+            backend = None
+            if database == "postgresql":
+                backend = (await session.execute(text("SELECT pg_backend_pid()"))).scalar()
+            db_cpu = _backend_cpu_s(backend)
+            py_cpu = time.process_time()
+            started = time.perf_counter()
             with csv_path.open("rb") as source:
                 report = await imports.run(
                     session, actor, group.id, source, format="pennywise-csv", progress=progress
                 )
         elapsed = time.perf_counter() - started
+        py_cpu = time.process_time() - py_cpu
+        db_cpu_after = _backend_cpu_s(backend)
+        db_cpu = None if db_cpu is None or db_cpu_after is None else db_cpu_after - db_cpu
         traced = tracemalloc.get_traced_memory()[1] / 2**20 if use_tracemalloc else None
         if use_tracemalloc:
             tracemalloc.stop()
@@ -206,6 +244,8 @@ async def child(database: str, csv_path: Path, workdir: Path, use_tracemalloc: b
             "rss_before": rss_before,
             "traced_peak": traced,
             "balances_ok": check.ok,
+            "py_cpu_s": py_cpu,
+            "db_cpu_s": db_cpu,
         }
     finally:
         await engine.dispose()
@@ -213,13 +253,17 @@ async def child(database: str, csv_path: Path, workdir: Path, use_tracemalloc: b
             await _drop_database(pg_name)
 
 
-async def baseline_child(database: str, rows: int, workdir: Path) -> dict:
+async def baseline_child(database: str, rows: int, workdir: Path, without_fks: bool) -> dict:
     """Rows/s of the import's writer alone, on prepared rows (3 entries each).
 
     The rows are made the way the import makes them: values in the driver's form, through
     the writer's own converters, and transaction ids from the import's own id block.
+    ``without_fks`` first drops the foreign keys of ``transactions`` and ``entries`` in the
+    throwaway database: what the per-row checks of those keys cost.
     """
     import datetime as dt
+
+    from sqlalchemy import text
 
     from pennywise_core import db
     from pennywise_core.imports._engine import _IdBlock
@@ -239,6 +283,16 @@ async def baseline_child(database: str, rows: int, workdir: Path) -> dict:
                 (await members.add(session, actor, group.id, MemberCreate(display_name=n))).id
                 for n in MEMBERS
             ]
+            if without_fks:
+                found = await session.execute(
+                    text(
+                        "SELECT conrelid::regclass::text, conname FROM pg_constraint "
+                        "WHERE contype = 'f' AND conrelid IN "
+                        "('transactions'::regclass, 'entries'::regclass)"
+                    )
+                )
+                for table, name in found.all():
+                    await session.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
         now = dt.datetime.now(dt.UTC)
         params = json.dumps(
             {
@@ -343,19 +397,20 @@ def compute_ceiling(csv_path: Path, limit: int = 50_000) -> tuple[float, float]:
     return full, len(fast_calls) / (time.perf_counter() - started)
 
 
-def run_child(database: str, csv_path: Path, workdir: Path, use_tracemalloc: bool) -> dict:
+def run_child(
+    database: str, csv_path: Path, workdir: Path, use_tracemalloc: bool, discard: bool = False
+) -> dict:
     command = [sys.executable, __file__, "--child", database, str(csv_path), str(workdir)]
-    return _spawn(command, use_tracemalloc)
+    return _spawn(command, ["--tracemalloc"] * use_tracemalloc + ["--discard"] * discard)
 
 
-def run_baseline(database: str, rows: int, workdir: Path) -> dict:
+def run_baseline(database: str, rows: int, workdir: Path, without_fks: bool = False) -> dict:
     command = [sys.executable, __file__, "--baseline", database, str(rows), str(workdir)]
-    return _spawn(command, False)
+    return _spawn(command, ["--without-fks"] * without_fks)
 
 
-def _spawn(command: list[str], use_tracemalloc: bool) -> dict:
-    if use_tracemalloc:
-        command.append("--tracemalloc")
+def _spawn(command: list[str], flags: list[str]) -> dict:
+    command += flags
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"child failed:\n{done.stderr[-3000:]}")
@@ -375,12 +430,20 @@ def main() -> None:
     args, rest = parser.parse_known_args()
     if args.baseline:
         database, rows, workdir = args.baseline
-        print(json.dumps(asyncio.run(baseline_child(database, int(rows), Path(workdir)))))
+        without_fks = "--without-fks" in sys.argv
+        result = asyncio.run(baseline_child(database, int(rows), Path(workdir), without_fks))
+        print(json.dumps(result))
         return
     if args.child:
         database, csv_path, workdir = args.child
         result = asyncio.run(
-            child(database, Path(csv_path), Path(workdir), "--tracemalloc" in sys.argv)
+            child(
+                database,
+                Path(csv_path),
+                Path(workdir),
+                "--tracemalloc" in sys.argv,
+                discard="--discard" in sys.argv,
+            )
         )
         print(json.dumps(result))
         return
@@ -405,6 +468,13 @@ def main() -> None:
                 f"\ncompute ceiling: splits.compute alone runs at {ceiling[0]:,.0f} rows/s; "
                 f"the import's fast path (splits.FastCompute) at {ceiling[1]:,.0f} rows/s"
             )
+            size = max((n for n in args.sizes if n <= 100_000), default=min(args.sizes))
+            r = run_child("sqlite", files[size], workdir, use_tracemalloc=False, discard=True)
+            print(
+                f"python ceiling: the whole import on {size:,} rows with a writer that discards "
+                f"the rows runs at {r['rows'] / r['seconds']:,.0f} rows/s "
+                f"({r['py_cpu_s'] / r['rows'] * 1e6:.1f} us of CPU per row)"
+            )
         for database in args.databases:
             print(f"\n{database}", flush=True)
             db_ceiling = None
@@ -417,11 +487,20 @@ def main() -> None:
                     f"{db_ceiling:,.0f} rows/s",
                     flush=True,
                 )
+                if database == "postgresql":
+                    b = run_baseline(database, rows, workdir, without_fks=True)
+                    print(
+                        f"  and at {b['rows'] / b['seconds']:,.0f} rows/s with the foreign keys "
+                        "of transactions and entries dropped (what their per-row checks cost)",
+                        flush=True,
+                    )
             print(
                 f"{'rows':>10} {'rows/s':>9} {'total s':>8} {'validate s':>10} {'write s':>8} "
-                f"{'peak RSS MiB':>12} {'RSS growth':>10} {'py heap MiB':>11} {'verify':>6}"
+                f"{'peak RSS MiB':>12} {'RSS growth':>10} {'py heap MiB':>11} {'verify':>6} "
+                f"{'py us/row':>9} {'db us/row':>9}"
             )
             base: dict | None = None
+            db_us: float | None = None
             for size in args.sizes:
                 r = run_child(database, files[size], workdir, use_tracemalloc=False)
                 if args.tracemalloc:
@@ -432,17 +511,28 @@ def main() -> None:
                 traced = (
                     f"{r['traced_peak']:11.1f}" if r["traced_peak"] is not None else f"{'-':>11}"
                 )
+                py_us = r["py_cpu_s"] / r["rows"] * 1e6
+                db_us = None if r["db_cpu_s"] is None else r["db_cpu_s"] / r["rows"] * 1e6
                 print(
                     f"{r['rows']:>10,} {r['rows'] / r['seconds']:>9,.0f} {r['seconds']:>8.1f} "
                     f"{r['validate_s']:>10.1f} {r['write_s']:>8.1f} {r['rss_peak']:>12.1f} "
                     f"{r['rss_peak'] - r['rss_before']:>10.1f} {traced} "
-                    f"{'ok' if r['balances_ok'] else 'DRIFT':>6}"
+                    f"{'ok' if r['balances_ok'] else 'DRIFT':>6} {py_us:>9.1f} "
+                    + (f"{db_us:>9.1f}" if db_us is not None else f"{'-':>9}")
                     + (
                         f"   {r['rows'] / r['seconds'] / db_ceiling:.2f}x of the database ceiling"
                         if db_ceiling
                         else ""
                     ),
                     flush=True,
+                )
+            if db_us is not None:
+                cores = os.cpu_count() or 1
+                print(
+                    f"CPU per row at {r['rows']:,} rows: this process {py_us:.1f} us, the "
+                    f"PostgreSQL backend {db_us:.1f} us. With each on its own core and fully "
+                    f"overlapped the import could reach {1e6 / max(py_us, db_us):,.0f} rows/s; "
+                    f"{cores} cores' CPU time allows {cores * 1e6 / (py_us + db_us):,.0f}."
                 )
             if base and len(args.sizes) > 1:
                 last = r
