@@ -60,13 +60,21 @@ DEFAULT_MAX_RETRIES = 2
 _API_PREFIX = "/api/v1"
 
 
-def _user_agent() -> str:
+def _user_agent(product: str | None = None) -> str:
+    """``pennywise-python/<version>``, after the caller's own ``product/version`` if given."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
-        return f"pennywise-python/{version('pennywise')}"
+        ours = f"pennywise-python/{version('pennywise')}"
     except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "pennywise-python"
+        ours = "pennywise-python"
+    if product is None:
+        return ours
+    if not product.strip() or any(c in product for c in "\r\n"):
+        raise ValueError(
+            f"user_agent must be one line of text, like 'nightly-sync/1.2', not {product!r}"
+        )
+    return f"{product.strip()} {ours}"
 
 
 def _settings(base_url: str | None, token: str | None) -> tuple[str, str | None]:
@@ -382,7 +390,9 @@ class _Base:
     _api: AuthenticatedClient
     base_url: str
 
-    def _setup(self, base_url: str | None, token: str | None) -> dict[str, Any]:
+    def _setup(
+        self, base_url: str | None, token: str | None, user_agent: str | None
+    ) -> dict[str, Any]:
         self.base_url, initial_token = _settings(base_url, token)
         self._credentials = Credentials(token=initial_token)
         # The generated client only carries settings (raise_on_unexpected_status) and our
@@ -393,7 +403,7 @@ class _Base:
         return {
             "base_url": self.base_url,
             "auth": BearerAuth(self._credentials),
-            "headers": {"User-Agent": _user_agent(), "Accept": "application/json"},
+            "headers": {"User-Agent": _user_agent(user_agent), "Accept": "application/json"},
         }
 
     @property
@@ -430,7 +440,9 @@ class Pennywise(_Base):
     token or a personal API token (``PENNYWISE_TOKEN``), or sign in with
     ``pw.auth.login(email, password)``. ``timeout`` in seconds (or an ``httpx.Timeout``);
     ``max_retries`` for connection errors, 429 and 5xx, with ``backoff``; ``transport``: an
-    ``httpx`` transport to use instead of the network (tests). Close it, or use ``with``.
+    ``httpx`` transport to use instead of the network (tests); ``user_agent``: your
+    script's ``name/version``, sent before the SDK's own in ``User-Agent`` so the server's
+    logs tell your traffic apart. Close it, or use ``with``.
     """
 
     def __init__(
@@ -442,8 +454,9 @@ class Pennywise(_Base):
         max_retries: int = DEFAULT_MAX_RETRIES,
         backoff: Backoff | None = None,
         transport: httpx.BaseTransport | None = None,
+        user_agent: str | None = None,
     ) -> None:
-        options = self._setup(base_url, token)
+        options = self._setup(base_url, token, user_agent)
         self._http = RetryingClient(
             policy=RetryPolicy(max_retries=max_retries, backoff=backoff or Backoff()),
             timeout=timeout,
@@ -512,8 +525,9 @@ class AsyncPennywise(_Base):
         max_retries: int = DEFAULT_MAX_RETRIES,
         backoff: Backoff | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        user_agent: str | None = None,
     ) -> None:
-        options = self._setup(base_url, token)
+        options = self._setup(base_url, token, user_agent)
         self._http = AsyncRetryingClient(
             policy=RetryPolicy(max_retries=max_retries, backoff=backoff or Backoff()),
             timeout=timeout,

@@ -3,11 +3,12 @@
     python -m pennywise_client._regenerate            # rewrite _generated/ in place
     python -m pennywise_client._regenerate --check    # change nothing; exit 1 if it is stale
 
-The output depends on three inputs only, so running it twice gives the same bytes:
+The output depends on these inputs only, so running it twice gives the same bytes:
 
 * ``openapi.json`` at the repository root (``python -m pennywise_api.openapi > openapi.json``);
 * ``openapi-python-client`` at exactly :data:`GENERATOR_VERSION`, configured by
-  ``pennywise_client/generator.yaml`` (``--meta none``: a bare package, no pyproject);
+  ``pennywise_client/generator.yaml`` (``--meta none``: a bare package, no pyproject), with
+  the templates in ``pennywise_client/templates/`` in place of its own of the same name;
 * ``ruff`` at exactly :data:`RUFF_VERSION`, run with ``--isolated`` and explicit settings
   (the generator would otherwise pick up whatever ruff configuration encloses the output).
 
@@ -38,6 +39,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 ROOT = PACKAGE_DIR.parent
 OPENAPI = ROOT / "openapi.json"
 CONFIG = PACKAGE_DIR / "generator.yaml"
+TEMPLATES = PACKAGE_DIR / "templates"
+"""Templates that replace the generator's own of the same name (UTC timestamps as ``Z``)."""
 OUTPUT = PACKAGE_DIR / "_generated"
 COMMAND = "python -m pennywise_client._regenerate"
 
@@ -117,6 +120,8 @@ def generate(destination: Path, openapi: Path = OPENAPI) -> None:
                 str(openapi),
                 "--config",
                 str(CONFIG),
+                "--custom-template-path",
+                str(TEMPLATES),
                 "--meta",
                 "none",
                 "--output-path",

@@ -3,6 +3,7 @@ for amounts and versions, context managers, and the package's import boundary.""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from pennywise_client import AsyncPennywise, Pennywise
 from pennywise_client._calls import Call, decimal_string, etag
 from pennywise_client._generated.api.invites import invites_accept
+from pennywise_client._generated.models import TransactionRead
 
 GROUP = str(uuid.uuid4())
 TX = {
@@ -47,6 +49,44 @@ def test_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch):
     assert str(requests[0].url) == "https://pw.example/api/v1/groups?include_archived=true"
     assert requests[0].headers["Authorization"] == "Bearer env-token"
     assert requests[0].headers["User-Agent"].startswith("pennywise-python")
+
+
+def test_user_agent_puts_the_scripts_name_before_the_sdks():
+    transport, requests = recording(200, [])
+    with Pennywise("http://x", transport=transport, user_agent="nightly-sync/1.2") as pw:
+        pw.groups.list()
+    product, sdk = requests[0].headers["User-Agent"].split(" ")
+    assert product == "nightly-sync/1.2"
+    assert sdk.startswith("pennywise-python")
+
+
+async def test_async_client_takes_a_user_agent_too():
+    requests: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(200, json=[])
+
+    async with AsyncPennywise(
+        "http://x", transport=httpx.MockTransport(handler), user_agent="importer/3"
+    ) as pw:
+        await pw.groups.list()
+    assert requests[0].headers["User-Agent"].startswith("importer/3 pennywise-python")
+
+
+@pytest.mark.parametrize("bad", ["", "  ", "two\nlines", "split\r\nheader: x"])
+def test_user_agent_must_be_one_line(bad: str):
+    with pytest.raises(ValueError, match="user_agent must be one line"):
+        Pennywise("http://x", user_agent=bad)
+
+
+def test_models_write_utc_timestamps_with_z_as_the_api_does():
+    tx = TransactionRead.from_dict(TX)
+    assert tx.created_at == dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    assert tx.to_dict()["created_at"] == TX["created_at"] == "2024-01-01T00:00:00Z"
+    # Another offset is kept as it is, not turned into UTC.
+    other = TransactionRead.from_dict({**TX, "updated_at": "2024-01-01T09:30:00+02:00"})
+    assert other.to_dict()["updated_at"] == "2024-01-01T09:30:00+02:00"
 
 
 def test_arguments_win_over_the_environment(monkeypatch: pytest.MonkeyPatch):

@@ -74,7 +74,7 @@ class ActivityRead:
         else:
             after = self.after
 
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at.isoformat().replace("+00:00", "Z")
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

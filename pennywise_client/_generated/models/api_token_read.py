@@ -46,13 +46,13 @@ class ApiTokenRead:
 
         prefix = self.prefix
 
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at.isoformat().replace("+00:00", "Z")
 
-        expires_at = self.expires_at.isoformat()
+        expires_at = self.expires_at.isoformat().replace("+00:00", "Z")
 
         last_used_at: None | str
         if isinstance(self.last_used_at, datetime.datetime):
-            last_used_at = self.last_used_at.isoformat()
+            last_used_at = self.last_used_at.isoformat().replace("+00:00", "Z")
         else:
             last_used_at = self.last_used_at
 

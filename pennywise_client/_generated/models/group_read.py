@@ -50,9 +50,9 @@ class GroupRead:
 
         version = self.version
 
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at.isoformat().replace("+00:00", "Z")
 
-        updated_at = self.updated_at.isoformat()
+        updated_at = self.updated_at.isoformat().replace("+00:00", "Z")
 
         my_role: str = self.my_role
 

@@ -36,7 +36,7 @@ class InviteCreated:
 
         member_id = str(self.member_id)
 
-        expires_at = self.expires_at.isoformat()
+        expires_at = self.expires_at.isoformat().replace("+00:00", "Z")
 
         token = self.token
 

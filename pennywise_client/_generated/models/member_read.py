@@ -56,7 +56,7 @@ class MemberRead:
 
         is_placeholder = self.is_placeholder
 
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at.isoformat().replace("+00:00", "Z")
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

@@ -102,9 +102,9 @@ class TransactionRead:
         else:
             created_by = self.created_by
 
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at.isoformat().replace("+00:00", "Z")
 
-        updated_at = self.updated_at.isoformat()
+        updated_at = self.updated_at.isoformat().replace("+00:00", "Z")
 
         deleted = self.deleted
 

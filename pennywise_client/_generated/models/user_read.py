@@ -34,7 +34,7 @@ class UserRead:
 
         display_name = self.display_name
 
-        created_at = self.created_at.isoformat()
+        created_at = self.created_at.isoformat().replace("+00:00", "Z")
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
