@@ -80,9 +80,16 @@ class InviteAccept(Input):
 
 # --- passwords ------------------------------------------------------------------------------
 
+PASSWORD_INPUT_MAX_LENGTH = 1024
+"""The longest password taken to *check* (sign-in, the current password on a change). No
+account can have a longer one (new passwords stop at 128 characters), and refusing it
+before hashing keeps the cost of a request out of the sender's hands."""
+EMAIL_MAX_LENGTH = 320
+"""The longest email address taken as a sign-in name (64 for the local part, @, 255)."""
+
 
 class PasswordChange(Input):
     model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
-    current_password: str = Field(min_length=1, max_length=1024)
+    current_password: str = Field(min_length=1, max_length=PASSWORD_INPUT_MAX_LENGTH)
     new_password: NewPassword

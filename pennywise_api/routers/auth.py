@@ -9,13 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from pennywise_api.deps import GoogleCertsTransport, SessionDep, WriteUser
 from pennywise_api.responses import headers, problem_responses
 from pennywise_api.schemas import GoogleSignIn, RefreshTokenIn
-from pennywise_core.auth_schemas import PasswordChange, TokenPair
+from pennywise_core.auth_schemas import (
+    EMAIL_MAX_LENGTH,
+    PASSWORD_INPUT_MAX_LENGTH,
+    PasswordChange,
+    TokenPair,
+)
 from pennywise_core.schemas import UserCreate, UserRead
 from pennywise_core.services import auth
 
@@ -29,6 +34,37 @@ def _no_store(response: Response) -> None:
     response.headers["Pragma"] = "no-cache"
 
 
+class PasswordGrant(OAuth2PasswordRequestForm):
+    """The OAuth2 password grant's form, with the email and the password capped in length
+    (422 naming the field, before any lookup or hashing)."""
+
+    def __init__(
+        self,
+        *,
+        grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
+        username: Annotated[str, Form(min_length=1, max_length=EMAIL_MAX_LENGTH)],
+        password: Annotated[
+            str,
+            Form(
+                min_length=1,
+                max_length=PASSWORD_INPUT_MAX_LENGTH,
+                json_schema_extra={"format": "password"},
+            ),
+        ],
+        scope: Annotated[str, Form()] = "",
+        client_id: Annotated[str | None, Form()] = None,
+        client_secret: Annotated[str | None, Form(json_schema_extra={"format": "password"})] = None,
+    ) -> None:
+        super().__init__(
+            grant_type=grant_type,
+            username=username,
+            password=password,
+            scope=scope,
+            client_id=client_id,
+            client_secret=client_secret,
+        )
+
+
 @router.post("/register", status_code=201, responses=problem_responses(409, 413, 422))
 async def register(data: UserCreate, session: SessionDep) -> UserRead:
     """Create an account with an email and a password (8 to 128 characters, not a common one)."""
@@ -37,7 +73,7 @@ async def register(data: UserCreate, session: SessionDep) -> UserRead:
 
 @router.post("/token", responses={**_NO_STORE, **problem_responses(401, 413, 422, 429)})
 async def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[PasswordGrant, Depends()],
     request: Request,
     session: SessionDep,
     response: Response,

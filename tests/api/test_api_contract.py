@@ -126,6 +126,23 @@ class TestProblemDetails:
         assert [e["loc"] for e in body["errors"]] == [["password"]]
         assert password not in response.text
 
+    @pytest.mark.parametrize(
+        ("field", "value"), [("password", "p" * 1025), ("username", "u" * 310 + "@example.org")]
+    )
+    async def test_sign_in_refuses_overlong_fields_before_checking_anything(
+        self, client: httpx.AsyncClient, field: str, value: str
+    ):
+        form = {"username": "x@example.org", "password": "whatever1", field: value}
+        response = await client.post(f"{API}/auth/token", data=form)
+        body = assert_problem(response, 422)
+        assert [e["loc"] for e in body["errors"]] == [[field]]
+        assert value not in response.text
+
+    async def test_the_longest_password_taken_is_checked_as_usual(self, client: httpx.AsyncClient):
+        form = {"username": "nobody@example.org", "password": "p" * 1024}
+        response = await client.post(f"{API}/auth/token", data=form)
+        assert_problem(response, 401)
+
     async def test_unexpected_error_is_a_bare_500(self, engine: AsyncEngine):
         app = create_app(Settings(environment="test"), engine=engine)
 
