@@ -237,7 +237,10 @@ class Transaction(TimestampMixin, Base):
         CheckConstraint("amount > 0", name="amount_positive"),
         # The key of the source row an import created this from: a re-import adds nothing.
         UniqueConstraint("group_id", "import_key"),
-        Index("ix_transactions_group_id_date_id", "group_id", "date", "id"),
+        # The list order: by date, then as entered (see services.transactions.list_transactions).
+        Index(
+            "ix_transactions_group_id_date_created_at_id", "group_id", "date", "created_at", "id"
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)

@@ -57,7 +57,8 @@ async def list_transactions(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[TransactionRead]:
-    """Transactions across your groups (or one), newest first, a page at a time."""
+    """Transactions across your groups (or one), a page at a time: the latest date first, and
+    within a day the last entered first."""
     filters = TransactionFilter(
         group_id=group_id,
         date_from=date_from,

@@ -365,7 +365,9 @@ async def list_transactions(
     limit: int = 50,
     cursor: str | None = None,
 ) -> Page[TransactionRead]:
-    """Transactions across the actor's groups (or one), newest first, by keyset pages."""
+    """Transactions across the actor's groups (or one), by keyset pages: the latest date
+    first and, within a day, the last entered first (``created_at``; an import enters a
+    file's rows in the file's order), then by id."""
     filters = filters or TransactionFilter()
     check_limit(limit)
     query = _readable(actor)
@@ -399,19 +401,21 @@ async def list_transactions(
     elif filters.deleted == "only":
         query = query.where(Transaction.deleted_at.is_not(None))
     if cursor is not None:
-        last_date, last_id = decode_cursor(cursor, "date", "uuid")
+        last_date, last_created, last_id = decode_cursor(cursor, "date", "datetime", "uuid")
+        same_day = Transaction.date == last_date
         query = query.where(
             (Transaction.date < last_date)
-            | ((Transaction.date == last_date) & (Transaction.id < last_id))
+            | (same_day & (Transaction.created_at < last_created))
+            | (same_day & (Transaction.created_at == last_created) & (Transaction.id < last_id))
         )
-    rows = (
-        await session.scalars(
-            query.order_by(Transaction.date.desc(), Transaction.id.desc()).limit(limit + 1)
-        )
-    ).all()
+    order = (Transaction.date.desc(), Transaction.created_at.desc(), Transaction.id.desc())
+    rows = (await session.scalars(query.order_by(*order).limit(limit + 1))).all()
     items = [to_read(tx) for tx in rows[:limit]]
     last = rows[limit - 1] if len(rows) > limit else None
-    return Page(items=items, next_cursor=encode_cursor(last.date, last.id) if last else None)
+    return Page(
+        items=items,
+        next_cursor=encode_cursor(last.date, last.created_at, last.id) if last else None,
+    )
 
 
 def _escape_like(text: str) -> str:

@@ -11,6 +11,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from pennywise_core.errors import ConflictError, StaleVersionError, ValidationError
 from pennywise_core.models import TransactionKind
+from pennywise_core.pagination import encode_cursor
 from pennywise_core.schemas import (
     PayerIn,
     SplitEntryIn,
@@ -388,6 +389,25 @@ class TestList:
         )
         assert not {t.id for t in first.items} & {t.id for t in second.items}
         assert len(second.items) == 2
+
+    async def test_within_a_day_the_last_entered_comes_first(self, world: World) -> None:
+        day = dt.date(2026, 2, 1)
+        entered = [await world.expense("1.00", date=day, description=f"#{i}") for i in range(7)]
+        listed: list[uuid.UUID] = []
+        cursor = None
+        while True:  # pages of 3 cut through the day: the cursor keeps the order too
+            page = await transactions.list_transactions(
+                world.session, world.owner, limit=3, cursor=cursor
+            )
+            listed += [t.id for t in page.items]
+            if (cursor := page.next_cursor) is None:
+                break
+        assert listed == [t.id for t in reversed(entered)]
+
+    async def test_a_cursor_of_the_old_date_and_id_shape_is_refused(self, world: World) -> None:
+        old = encode_cursor(dt.date(2026, 1, 1), uuid.uuid4())
+        with pytest.raises(ValidationError, match="start again"):
+            await transactions.list_transactions(world.session, world.owner, cursor=old)
 
     async def test_a_forged_cursor_is_a_clear_error(self, world: World) -> None:
         with pytest.raises(ValidationError, match="cursor"):

@@ -173,7 +173,8 @@ def sync_detailed(
 ) -> Response[PageTransactionRead | Problem]:
     """List
 
-     Transactions across your groups (or one), newest first, a page at a time.
+     Transactions across your groups (or one), a page at a time: the latest date first, and
+    within a day the last entered first.
 
     Args:
         group_id (None | Unset | UUID): Only this group.
@@ -231,7 +232,8 @@ def sync(
 ) -> PageTransactionRead | Problem | None:
     """List
 
-     Transactions across your groups (or one), newest first, a page at a time.
+     Transactions across your groups (or one), a page at a time: the latest date first, and
+    within a day the last entered first.
 
     Args:
         group_id (None | Unset | UUID): Only this group.
@@ -284,7 +286,8 @@ async def asyncio_detailed(
 ) -> Response[PageTransactionRead | Problem]:
     """List
 
-     Transactions across your groups (or one), newest first, a page at a time.
+     Transactions across your groups (or one), a page at a time: the latest date first, and
+    within a day the last entered first.
 
     Args:
         group_id (None | Unset | UUID): Only this group.
@@ -340,7 +343,8 @@ async def asyncio(
 ) -> PageTransactionRead | Problem | None:
     """List
 
-     Transactions across your groups (or one), newest first, a page at a time.
+     Transactions across your groups (or one), a page at a time: the latest date first, and
+    within a day the last entered first.
 
     Args:
         group_id (None | Unset | UUID): Only this group.
