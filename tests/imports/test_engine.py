@@ -4,6 +4,7 @@ streaming sources, members and roles, activity, progress, format detection."""
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from pennywise_core.errors import (
     ValidationError,
 )
 from pennywise_core.imports import ImportOptions
+from pennywise_core.imports._engine import _IdBlock
 from pennywise_core.imports._writer import WriteConflict, Writer
 from pennywise_core.models import Activity, Role, Transaction
 from tests.imports.helpers import (
@@ -98,12 +100,51 @@ class TestIdempotency:
         assert len({str(i)[:8] for i in ids}) == len(ids)
         assert {i.version for i in ids} == {4}
 
+    async def test_imported_ids_go_up_along_the_file(self, session, world: World) -> None:
+        # So that the indexes keyed by id take each row next to the one before.
+        await import_generated(session, world, 700, batch_size=250)
+        in_file_order = (
+            await session.scalars(
+                select(Transaction.id)
+                .where(Transaction.group_id == world.group_id)
+                .order_by(Transaction.created_at)
+            )
+        ).all()
+        assert len(in_file_order) == 700
+        assert list(in_file_order) == sorted(in_file_order)
+
     async def test_identical_rows_are_distinct_transactions(self, session, world: World) -> None:
         data = pennywise_csv(40)  # rows come in identical pairs
         report = await run_bytes(session, world.owner, world.group_id, data)
         assert report.created == 40
         again = await run_bytes(session, world.owner, world.group_id, data)
         assert (again.created, again.already_imported) == (0, 40)
+
+
+class TestIdBlock:
+    def test_no_two_short_ids_are_one_typo_apart(self) -> None:
+        prefixes = [i[:8] for i in _IdBlock().take(3000)]
+        taken = set(prefixes)
+        digits = "0123456789abcdef"
+        for prefix in prefixes:
+            for at in range(8):
+                for digit in digits.replace(prefix[at], ""):  # one digit mistyped
+                    assert prefix[:at] + digit + prefix[at + 1 :] not in taken
+            for at in range(7):  # two neighbours swapped
+                swapped = prefix[:at] + prefix[at + 1] + prefix[at] + prefix[at + 2 :]
+                assert swapped == prefix or swapped not in taken
+
+    def test_recognises_its_own_ids_only(self) -> None:
+        block, other = _IdBlock(), _IdBlock()
+        ours = [uuid.UUID(i) for i in block.take(500)]
+        theirs = [uuid.UUID(i) for i in other.take(500)]
+        assert all(i in block for i in ours)
+        assert not any(i in block for i in theirs)
+        assert not any(uuid.uuid4() in block for _ in range(2000))
+        # An id of a later row than the block has handed out is not one of its own yet.
+        later = _IdBlock()
+        later.prefix, later._key = block.prefix, block._key
+        assert uuid.UUID(later.take(501)[-1]) not in block
 
 
 class TestDryRun:
