@@ -112,7 +112,7 @@ class Pager(Generic[T]):
         while True:
             page = self.page(cursor)
             yield page
-            cursor = page.next_cursor if isinstance(page.next_cursor, str) else None
+            cursor = page.next_cursor
             if not cursor:
                 return
 
@@ -137,7 +137,7 @@ class AsyncPager(Generic[T]):
         while True:
             page = await self.page(cursor)
             yield page
-            cursor = page.next_cursor if isinstance(page.next_cursor, str) else None
+            cursor = page.next_cursor
             if not cursor:
                 return
 
