@@ -1,7 +1,8 @@
 """Naming things on the command line: a group or a member by name or id.
 
 What the user typed is matched, in order, against the full id, the name (ignoring case),
-and the start of the id (at least 4 characters, as tables show the first 8). One match
+and the start of the id (at least 4 characters, as tables show the first 8; transactions
+take all 8, see ``commands.tx.find_transaction_id``). One match
 wins; several are an error that lists them (exit 1); none is "not found" (exit 3) with the
 candidates. For members, ``me`` is the caller's own member (unless someone is called "me").
 

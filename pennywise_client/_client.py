@@ -70,11 +70,13 @@ def _user_agent(product: str | None = None) -> str:
         ours = "pennywise-python"
     if product is None:
         return ours
-    if not product.strip() or any(c in product for c in "\r\n"):
+    product = product.strip()
+    if not product or not product.isascii() or not product.isprintable():
         raise ValueError(
-            f"user_agent must be one line of text, like 'nightly-sync/1.2', not {product!r}"
+            "user_agent must be printable ASCII on one line, like 'nightly-sync/1.2', "
+            f"not {product!r}"
         )
-    return f"{product.strip()} {ours}"
+    return f"{product} {ours}"
 
 
 def _settings(base_url: str | None, token: str | None) -> tuple[str, str | None]:

@@ -34,15 +34,23 @@ def decode_cursor(cursor: str, *kinds: Kind) -> list[Any]:
         if not isinstance(values, list) or len(values) != len(kinds):
             raise ValueError
         return [_PARSE[kind](value) for kind, value in zip(kinds, values, strict=True)]
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise ValidationError.at(
             "cursor", "not a cursor this server handed out; start again without one"
         ) from None
 
 
+def _aware(text: str) -> dt.datetime:
+    """An aware timestamp in UTC (a naive one, or one out of range there, is no cursor)."""
+    value = dt.datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise ValueError("naive timestamp")
+    return value.astimezone(dt.UTC)
+
+
 _PARSE: dict[str, Callable[[str], Any]] = {
     "date": dt.date.fromisoformat,
-    "datetime": dt.datetime.fromisoformat,
+    "datetime": _aware,
     "uuid": uuid.UUID,
 }
 

@@ -232,10 +232,14 @@ async def find_transaction_id(backend: Backend, query: str) -> str:
     text = query.strip().lower()
     if is_uuid(text):
         return text
-    if len(text) < 4 or any(c not in "0123456789abcdef-" for c in text):
+    # All 8 characters the tables show, not 4 as for groups and members: an import's ids
+    # go up along the file (see pennywise_core.imports._engine._IdBlock), so the rows
+    # around one share its first few characters, and a typo in a shorter start could name
+    # a neighbour; in the first 8 no one typo can.
+    if len(text) < 8 or any(c not in "0123456789abcdef-" for c in text):
         raise CliError(
-            f"{query!r} is not a transaction id: give the id, or its first characters "
-            "(at least 4) as `pennywise tx list` shows them"
+            f"{query!r} is not a transaction id: give the id, or its first 8 characters "
+            "as `pennywise tx list` shows them"
         )
     matches: list[str] = []
     cursor: str | None = None

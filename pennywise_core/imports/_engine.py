@@ -851,16 +851,20 @@ class _IdBlock:
     the file).
 
     Of row ``k``'s id, the first 32 bits — the 8 hex digits the CLI names a transaction by
-    (``tx show 3f2a9c1e``) — are ``p + 257·k``, from a random ``p`` below ``2**31``:
+    (``tx show 3f2a9c1e``) — are ``p + 257·k (mod 2**32)``, from a random ``p`` below
+    ``2**31``:
 
-    * they differ for every row (up to 8.3 million rows before they could wrap around);
-    * they go up, so every index keyed by the id (the transactions' and the entries'
-      primary keys) takes each row next to the one before: appends, where ids all over
-      the key space would touch pages all over indexes that outgrow the cache (at 1M rows
-      that cost the SQLite import a third of its speed and the PostgreSQL one a fifth);
-    * no two of them are one mistyped or two swapped hex digits apart: those change the
-      number by ``d·16**i`` or ``d·15·16**i`` with ``0 < |d| < 16``, never a multiple of 257
-      (a prime).
+    * they differ for every row (257 is odd: for the first ``2**32`` rows);
+    * they go up (for the first 8.3 million rows; then they wrap around once and go up
+      again), so every index keyed by the id (the transactions' and the entries' primary
+      keys) takes each row next to the one before: appends, where ids all over the key
+      space would touch pages all over indexes that outgrow the cache (at 1M rows that
+      cost the SQLite import a third of its speed and the PostgreSQL one a fifth);
+    * until they wrap, no two of them are one mistyped or two neighbouring swapped hex
+      digits apart: those change the number by ``d·16**i`` or ``d·15·16**i`` with
+      ``0 < |d| < 16``, never a multiple of 257 (a prime). (Digits swapped four places
+      apart can be: ``16**4 ≡ 1 (mod 257)``.) Their first few digits, though, are shared
+      by the rows around them, which is why the CLI takes all 8.
 
     The other 90 bits are a keyed hash of ``k`` (BLAKE2b, a random key per import), so the
     rest of the id looks random, and :meth:`__contains__` recognises an id by computing it
@@ -890,7 +894,7 @@ class _IdBlock:
         """Row ``k``'s 122 free bits."""
         digest = hashlib.blake2b(k.to_bytes(8, "big"), key=self._key, digest_size=12).digest()
         tail = int.from_bytes(digest, "big") >> (96 - self._TAIL_BITS)
-        return ((self.prefix + k * self._STEP) << self._TAIL_BITS) | tail
+        return (((self.prefix + k * self._STEP) & 0xFFFFFFFF) << self._TAIL_BITS) | tail
 
     def take(self, n: int) -> list[str]:
         """The next ``n`` ids, as 32 hex digits."""

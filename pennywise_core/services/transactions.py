@@ -366,8 +366,9 @@ async def list_transactions(
     cursor: str | None = None,
 ) -> Page[TransactionRead]:
     """Transactions across the actor's groups (or one), by keyset pages: the latest date
-    first and, within a day, the last entered first (``created_at``; an import enters a
-    file's rows in the file's order), then by id."""
+    first and, within a day, the last entered first (``created_at``: an import keeps the
+    file's timestamps where it has them and enters the other rows in the file's order),
+    then by id."""
     filters = filters or TransactionFilter()
     check_limit(limit)
     query = _readable(actor)

@@ -279,6 +279,14 @@ class TestTxLifecycle:
         cli.fails("tx", "show", "8b3a6f9e-0000-4000-8000-000000000000", code=errors.NOT_FOUND)
         cli.fails("tx", "show", "Dinner", code=errors.USER_ERROR)
 
+    def test_a_transaction_is_named_by_all_eight_characters_tables_show(
+        self, cli: Cli, trip: Trip
+    ) -> None:
+        tx = cli("tx", "add", "Trip", "5.00", "Coffee")
+        assert cli("tx", "show", tx["id"][:8])["id"] == tx["id"]
+        result = cli.fails("tx", "show", tx["id"][:6], code=errors.USER_ERROR)
+        assert "first 8 characters" in result.stderr
+
     def test_edit_needs_a_change(self, cli: Cli, trip: Trip) -> None:
         tx = cli("tx", "add", "Trip", "5.00", "Coffee")
         assert cli.run("tx", "edit", tx["id"]).exit_code == errors.USAGE

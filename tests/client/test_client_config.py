@@ -74,9 +74,11 @@ async def test_async_client_takes_a_user_agent_too():
     assert requests[0].headers["User-Agent"].startswith("importer/3 pennywise-python")
 
 
-@pytest.mark.parametrize("bad", ["", "  ", "two\nlines", "split\r\nheader: x"])
-def test_user_agent_must_be_one_line(bad: str):
-    with pytest.raises(ValueError, match="user_agent must be one line"):
+@pytest.mark.parametrize(
+    "bad", ["", "  ", "two\nlines", "split\r\nheader: x", "nul\x00", "tab\tbed", "café/1"]
+)
+def test_user_agent_must_be_printable_ascii(bad: str):
+    with pytest.raises(ValueError, match="user_agent must be printable ASCII"):
         Pennywise("http://x", user_agent=bad)
 
 

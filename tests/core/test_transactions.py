@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import uuid
 from decimal import Decimal
 
@@ -11,7 +13,6 @@ from pydantic import ValidationError as PydanticValidationError
 
 from pennywise_core.errors import ConflictError, StaleVersionError, ValidationError
 from pennywise_core.models import TransactionKind
-from pennywise_core.pagination import encode_cursor
 from pennywise_core.schemas import (
     PayerIn,
     SplitEntryIn,
@@ -404,10 +405,20 @@ class TestList:
                 break
         assert listed == [t.id for t in reversed(entered)]
 
-    async def test_a_cursor_of_the_old_date_and_id_shape_is_refused(self, world: World) -> None:
-        old = encode_cursor(dt.date(2026, 1, 1), uuid.uuid4())
+    @pytest.mark.parametrize(
+        "values",
+        [
+            ["2026-01-01", str(uuid.uuid4())],  # the shape before created_at joined the order
+            ["2026-01-01", "2026-01-01T10:00:00", str(uuid.uuid4())],  # naive
+            ["2026-01-01", "9999-12-31T23:59:59-14:00", str(uuid.uuid4())],  # past year 9999
+        ],
+    )
+    async def test_a_cursor_it_did_not_hand_out_is_refused(
+        self, world: World, values: list[str]
+    ) -> None:
+        forged = base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
         with pytest.raises(ValidationError, match="start again"):
-            await transactions.list_transactions(world.session, world.owner, cursor=old)
+            await transactions.list_transactions(world.session, world.owner, cursor=forged)
 
     async def test_a_forged_cursor_is_a_clear_error(self, world: World) -> None:
         with pytest.raises(ValidationError, match="cursor"):

@@ -134,6 +134,14 @@ class TestIdBlock:
                 swapped = prefix[:at] + prefix[at + 1] + prefix[at] + prefix[at + 2 :]
                 assert swapped == prefix or swapped not in taken
 
+    def test_ids_wrap_around_instead_of_outgrowing_a_uuid(self) -> None:
+        block = _IdBlock()
+        block.prefix = 2**32 - 3 * 257  # as if 8 million rows had gone before
+        ids = [uuid.UUID(i) for i in block.take(6)]
+        assert [i.version for i in ids] == [4] * 6
+        assert [str(i)[:8] for i in ids][-3:] == ["00000000", "00000101", "00000202"]
+        assert all(i in block for i in ids)
+
     def test_recognises_its_own_ids_only(self) -> None:
         block, other = _IdBlock(), _IdBlock()
         ours = [uuid.UUID(i) for i in block.take(500)]
