@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pennywise_core.models import Activity, User
-from pennywise_core.pagination import decode_cursor, encode_cursor
+from pennywise_core.pagination import after_newest_first, decode_cursor, encode_cursor
 from pennywise_core.schemas import ActivityRead, Page
 from pennywise_core.services.access import membership
 
@@ -50,17 +50,10 @@ async def list_activity(
     """A group's activity, newest first."""
     await membership(session, actor, group_id)
     query = select(Activity).where(Activity.group_id == group_id)
+    key = (Activity.created_at, Activity.id)
     if cursor is not None:
-        created_at, last_id = decode_cursor(cursor, "datetime", "uuid")
-        query = query.where(
-            (Activity.created_at < created_at)
-            | ((Activity.created_at == created_at) & (Activity.id < last_id))
-        )
-    rows = (
-        await session.scalars(
-            query.order_by(Activity.created_at.desc(), Activity.id.desc()).limit(limit + 1)
-        )
-    ).all()
+        query = query.where(after_newest_first(key, decode_cursor(cursor, "datetime", "uuid")))
+    rows = (await session.scalars(query.order_by(*(c.desc() for c in key)).limit(limit + 1))).all()
     items = [ActivityRead.model_validate(r) for r in rows[:limit]]
     next_cursor = (
         encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(rows) > limit else None

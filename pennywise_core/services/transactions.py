@@ -26,7 +26,12 @@ from pennywise_core.errors import (
 )
 from pennywise_core.models import Entry, Role, SplitMode, Transaction, TransactionKind, User, utcnow
 from pennywise_core.money import Currency, format_amount, get_currency, parse_amount
-from pennywise_core.pagination import check_limit, decode_cursor, encode_cursor
+from pennywise_core.pagination import (
+    after_newest_first,
+    check_limit,
+    decode_cursor,
+    encode_cursor,
+)
 from pennywise_core.schemas import (
     EntryRead,
     Page,
@@ -401,15 +406,12 @@ async def list_transactions(
         query = query.where(Transaction.deleted_at.is_(None))
     elif filters.deleted == "only":
         query = query.where(Transaction.deleted_at.is_not(None))
+    key = (Transaction.date, Transaction.created_at, Transaction.id)
     if cursor is not None:
-        last_date, last_created, last_id = decode_cursor(cursor, "date", "datetime", "uuid")
-        same_day = Transaction.date == last_date
         query = query.where(
-            (Transaction.date < last_date)
-            | (same_day & (Transaction.created_at < last_created))
-            | (same_day & (Transaction.created_at == last_created) & (Transaction.id < last_id))
+            after_newest_first(key, decode_cursor(cursor, "date", "datetime", "uuid"))
         )
-    order = (Transaction.date.desc(), Transaction.created_at.desc(), Transaction.id.desc())
+    order = [column.desc() for column in key]
     rows = (await session.scalars(query.order_by(*order).limit(limit + 1))).all()
     items = [to_read(tx) for tx in rows[:limit]]
     last = rows[limit - 1] if len(rows) > limit else None
