@@ -47,12 +47,13 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, Final
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pennywise_core.errors import ValidationError
 from pennywise_core.models import Entry, Group, Member, Transaction, TransactionKind, User
 from pennywise_core.money import format_amount
+from pennywise_core.pagination import after_cursor
 from pennywise_core.services.access import membership
 
 FORMAT_VERSION: Final = 1
@@ -164,29 +165,15 @@ async def _transactions(
         Transaction.created_at,
         Transaction.updated_at,
     )
+    key = (Transaction.date, Transaction.created_at, Transaction.id)
     last: tuple[dt.date, dt.datetime, uuid.UUID] | None = None
     while True:
         query = select(*columns).where(Transaction.group_id == group_id)
         if not include_deleted:
             query = query.where(Transaction.deleted_at.is_(None))
         if last is not None:
-            day, created, tx_id = last
-            query = query.where(
-                or_(
-                    Transaction.date > day,
-                    and_(Transaction.date == day, Transaction.created_at > created),
-                    and_(
-                        Transaction.date == day,
-                        Transaction.created_at == created,
-                        Transaction.id > tx_id,
-                    ),
-                )
-            )
-        rows = (
-            await session.execute(
-                query.order_by(Transaction.date, Transaction.created_at, Transaction.id).limit(PAGE)
-            )
-        ).all()
+            query = query.where(after_cursor(key, last, descending=False))
+        rows = (await session.execute(query.order_by(*key).limit(PAGE))).all()
         if not rows:
             return
         entries: dict[uuid.UUID, list[tuple[uuid.UUID, int, int]]] = defaultdict(list)

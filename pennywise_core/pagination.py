@@ -58,15 +58,20 @@ _PARSE: dict[str, Callable[[str], Any]] = {
 }
 
 
-def after_newest_first(
-    columns: Sequence[QueryableAttribute[Any]], values: Sequence[Any]
+def after_cursor(
+    columns: Sequence[QueryableAttribute[Any]],
+    values: Sequence[Any],
+    *,
+    descending: bool,
 ) -> ColumnElement[bool]:
-    """The rows after the cursor's ``values`` in an order by ``columns``, all descending:
-    one row-value comparison, ``(a, b, c) < (x, y, z)``. PostgreSQL and SQLite both start
-    an index scan at it, where an OR of ``a < x``, ``a = x AND b < y``… is a filter they
-    read every newer row through (page 100 of 200 rows read 20,000 rows first)."""
-    bound = (literal(v, c.expression.type) for c, v in zip(columns, values, strict=True))
-    return tuple_(*columns) < tuple_(*bound)
+    """The rows after the cursor's ``values`` in an order by ``columns`` (all ascending or
+    all descending): one row-value comparison, ``(a, b, c) < (x, y, z)``. PostgreSQL and
+    SQLite both start an index scan at it, where an OR of ``a < x``, ``a = x AND b < y``…
+    is a filter they read every earlier row through (page 100 of 200 rows read 20,000
+    rows first)."""
+    row = tuple_(*columns)
+    bound = tuple_(*(literal(v, c.expression.type) for c, v in zip(columns, values, strict=True)))
+    return row < bound if descending else row > bound
 
 
 def check_limit(limit: int) -> int:

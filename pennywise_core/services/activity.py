@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pennywise_core.models import Activity, User
-from pennywise_core.pagination import after_newest_first, decode_cursor, encode_cursor
+from pennywise_core.pagination import after_cursor, decode_cursor, encode_cursor
 from pennywise_core.schemas import ActivityRead, Page
 from pennywise_core.services.access import membership
 
@@ -52,7 +52,9 @@ async def list_activity(
     query = select(Activity).where(Activity.group_id == group_id)
     key = (Activity.created_at, Activity.id)
     if cursor is not None:
-        query = query.where(after_newest_first(key, decode_cursor(cursor, "datetime", "uuid")))
+        query = query.where(
+            after_cursor(key, decode_cursor(cursor, "datetime", "uuid"), descending=True)
+        )
     rows = (await session.scalars(query.order_by(*(c.desc() for c in key)).limit(limit + 1))).all()
     items = [ActivityRead.model_validate(r) for r in rows[:limit]]
     next_cursor = (

@@ -27,7 +27,7 @@ from pennywise_core.errors import (
 from pennywise_core.models import Entry, Role, SplitMode, Transaction, TransactionKind, User, utcnow
 from pennywise_core.money import Currency, format_amount, get_currency, parse_amount
 from pennywise_core.pagination import (
-    after_newest_first,
+    after_cursor,
     check_limit,
     decode_cursor,
     encode_cursor,
@@ -409,7 +409,7 @@ async def list_transactions(
     key = (Transaction.date, Transaction.created_at, Transaction.id)
     if cursor is not None:
         query = query.where(
-            after_newest_first(key, decode_cursor(cursor, "date", "datetime", "uuid"))
+            after_cursor(key, decode_cursor(cursor, "date", "datetime", "uuid"), descending=True)
         )
     order = [column.desc() for column in key]
     rows = (await session.scalars(query.order_by(*order).limit(limit + 1))).all()
