@@ -37,7 +37,7 @@ import typer
 
 from pennywise_cli.backends import Backend
 from pennywise_cli.commands.common import GroupArg, currency_code, find_group
-from pennywise_cli.errors import CliError
+from pennywise_cli.errors import CliError, describe
 from pennywise_cli.output import Column, FormatOption, emit_record, say, warn
 from pennywise_cli.parse import parse_pairs
 from pennywise_cli.resolve import pick_member
@@ -227,11 +227,16 @@ def _split_option(values: Sequence[str]) -> list[str] | dict[str, str]:
     return {p.name: str(p.value) for p in pairs}
 
 
-def _resolve_people(mapping: JSON, members: Sequence[JSON], group: JSON) -> JSON:
-    """``paid_by`` and ``split`` name members as typed (name, id, `me`): make them ids."""
+def _resolve_people(
+    mapping: JSON, members: Sequence[JSON], group: JSON, typed: dict[str, str]
+) -> JSON:
+    """``paid_by`` and ``split`` name members as typed (name, id, `me`): make them ids
+    (and note in ``typed`` what each id was typed as)."""
 
     def member_id(query: object) -> str:
-        return str(pick_member(str(query), members, group=group)["id"])
+        found = str(pick_member(str(query), members, group=group)["id"])
+        typed[found] = str(query)
+        return found
 
     resolved = dict(mapping)
     if resolved.get("paid_by") is not None:
@@ -242,6 +247,20 @@ def _resolve_people(mapping: JSON, members: Sequence[JSON], group: JSON) -> JSON
     elif split is not None:
         resolved["split"] = [member_id(p) for p in split]
     return resolved
+
+
+def _as_typed(exc: Exception, typed: dict[str, str]) -> CliError | None:
+    """An error about the bank mapping names a member by the id the CLI sent for what was
+    typed (``--split bob:0`` → ``split.3f2a…``): the same error, naming ``bob`` again
+    (None when the error names none of them)."""
+    described = describe(exc) if typed else None
+    if described is None:
+        return None
+    message, exit_code = described
+    renamed = message
+    for member_id, query in typed.items():
+        renamed = renamed.replace(member_id, query)
+    return CliError(renamed, exit_code=exit_code) if renamed != message else None
 
 
 # --- the progress bar -----------------------------------------------------------------------
@@ -672,6 +691,7 @@ def import_(
         found = await find_group(backend, group)
         resolved_bank = bank
         ids: dict[str, str] = {}
+        typed: dict[str, str] = {}
         if names or (bank and ("paid_by" in bank or "split" in bank)):
             members = await backend.list_members(found["id"])
             ids = {
@@ -679,18 +699,24 @@ def import_(
                 for name, query in names.items()
             }
             if bank is not None:
-                resolved_bank = _resolve_people(bank, members, found)
-        with import_progress(label, total) as progress:
-            report = await backend.import_file(
-                found["id"],
-                source,
-                format=file_format.value if file_format is not None else None,
-                dry_run=dry_run,
-                member_map=ids or None,
-                bank_mapping=resolved_bank,
-                currency=code,
-                progress=progress,
-            )
+                resolved_bank = _resolve_people(bank, members, found, typed)
+        try:
+            with import_progress(label, total) as progress:
+                report = await backend.import_file(
+                    found["id"],
+                    source,
+                    format=file_format.value if file_format is not None else None,
+                    dry_run=dry_run,
+                    member_map=ids or None,
+                    bank_mapping=resolved_bank,
+                    currency=code,
+                    progress=progress,
+                )
+        except Exception as exc:
+            renamed = _as_typed(exc, typed)
+            if renamed is None:
+                raise
+            raise renamed from exc
         return found, report
 
     found, report = call(ctx, work)

@@ -333,6 +333,27 @@ class TestBankCsv:
         # Expenses 150 split equally, the refund 20 too: Bob owes 75 − 10 = 65.
         assert balances(cli, trip) == {"USD": {"Ann": "65.00", "Bob": "-65.00"}}
 
+    def test_a_bad_share_names_the_member_as_typed(self, cli: Cli, trip: str) -> None:
+        bob = cli("member", "add", trip, "Bob")
+        result = cli.fails(
+            "import",
+            trip,
+            fixture("bank_simple.csv"),
+            "--date-column",
+            "Date",
+            "--description-column",
+            "Description",
+            "--amount-column",
+            "Amount",
+            "--split",
+            "me:1,bob:0",
+            code=errors.USER_ERROR,
+        )
+        assert "split.bob" in result.stderr
+        assert "'0' is not a share" in result.stderr
+        assert bob["id"] not in result.stderr
+        assert transactions(cli, trip) == []
+
     def test_a_column_that_is_not_in_the_file(self, cli: Cli, trip: str) -> None:
         result = cli.fails(
             "import",
