@@ -8,6 +8,9 @@ into the tables, two entries each, balances set from the same numbers, then chec
 ``verify``), and the balance read through the service (``balances.read``) is timed, best of
 50. The ratio against the smallest size is the figure that matters: balances are kept in
 their own table, so reading them must not scan transactions (target: 1M within 2x of 1k).
+At each size the transactions list is timed too: the first page of 50 and the page
+halfway down (its cursor made from the row there), best of 20; keyset pages start an index
+scan at the cursor, so the ratio should stay near 1x however deep the page is.
 Then the rate of ``transactions.create`` through the service, each in its own committed
 database transaction, as a user (or the API) makes them.
 
@@ -29,12 +32,13 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from pennywise_core import db
 from pennywise_core.models import Entry, Transaction
-from pennywise_core.schemas import GroupCreate, MemberCreate, TransactionCreate
+from pennywise_core.pagination import encode_cursor
+from pennywise_core.schemas import GroupCreate, MemberCreate, TransactionCreate, TransactionFilter
 from pennywise_core.services import balances, groups, members, transactions, users
 
 POSTGRES = os.environ.get(
@@ -118,6 +122,38 @@ async def time_reads(engine: AsyncEngine, actor, group_id: uuid.UUID, repeat: in
     return min(timings)
 
 
+async def time_list_pages(
+    engine: AsyncEngine, actor, group_id: uuid.UUID, size: int, repeat: int = 20
+) -> tuple[float, float]:
+    """Best times of the first page of 50 and of the page halfway down the list."""
+    async with db.session_factory(engine)() as session:
+        middle = (
+            await session.execute(
+                select(Transaction.date, Transaction.created_at, Transaction.id)
+                .where(Transaction.group_id == group_id)
+                .order_by(
+                    Transaction.date.desc(), Transaction.created_at.desc(), Transaction.id.desc()
+                )
+                .offset(size // 2)
+                .limit(1)
+            )
+        ).one()
+    deep_cursor = encode_cursor(*middle)
+    best = []
+    for cursor in (None, deep_cursor):
+        timings = []
+        for _ in range(repeat):
+            async with db.session_factory(engine)() as session:
+                started = time.perf_counter()
+                page = await transactions.list_transactions(
+                    session, actor, TransactionFilter(group_id=group_id), limit=50, cursor=cursor
+                )
+                timings.append(time.perf_counter() - started)
+        assert len(page.items) == 50
+        best.append(min(timings))
+    return best[0], best[1]
+
+
 async def time_creates(engine: AsyncEngine, actor, group_id: uuid.UUID, count: int = 500) -> float:
     maker = db.session_factory(engine)
     started = time.perf_counter()
@@ -150,6 +186,11 @@ async def run_database(name: str, url: str, sizes: list[int]) -> None:
         print(
             f"{name:10} {size:>9,} tx  balance read {best * 1e3:7.3f} ms"
             f"  (ratio to {sizes[0]:,}: {ratio:4.2f}x; load {load_s:5.1f} s)"
+        )
+        first, deep = await time_list_pages(engine, actor, group_id, size)
+        print(
+            f"{'':10} {'':>9}     transactions page of 50: first {first * 1e3:7.3f} ms, "
+            f"{size // 2:,} rows down {deep * 1e3:7.3f} ms ({deep / first:4.2f}x)"
         )
     rate = await time_creates(engine, actor, group_id)
     print(
