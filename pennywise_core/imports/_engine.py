@@ -855,11 +855,11 @@ class _IdBlock:
     ``2**31``:
 
     * they differ for every row (257 is odd: for the first ``2**32`` rows);
-    * they go up (for the first 8.3 million rows; then they wrap around once and go up
-      again), so every index keyed by the id (the transactions' and the entries' primary
-      keys) takes each row next to the one before: appends, where ids all over the key
-      space would touch pages all over indexes that outgrow the cache (at 1M rows that
-      cost the SQLite import a third of its speed and the PostgreSQL one a fifth);
+    * they go up (for at least the first 8.3 million rows; past ``2**32`` they start again
+      from 0 and go up again), so every index keyed by the id (the transactions' and the
+      entries' primary keys) takes each row next to the one before: appends, where ids all
+      over the key space would touch pages all over indexes that outgrow the cache (at 1M
+      rows that cost the SQLite import a third of its speed and the PostgreSQL one a fifth);
     * until they wrap, no two of them are one mistyped or two neighbouring swapped hex
       digits apart: those change the number by ``d·16**i`` or ``d·15·16**i`` with
       ``0 < |d| < 16``, never a multiple of 257 (a prime). (Digits swapped four places
