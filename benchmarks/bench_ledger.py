@@ -37,7 +37,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from pennywise_core import db
 from pennywise_core.models import Entry, Transaction
-from pennywise_core.pagination import encode_cursor
 from pennywise_core.schemas import GroupCreate, MemberCreate, TransactionCreate, TransactionFilter
 from pennywise_core.services import balances, groups, members, transactions, users
 
@@ -127,18 +126,17 @@ async def time_list_pages(
 ) -> tuple[float, float]:
     """Best times of the first page of 50 and of the page halfway down the list."""
     async with db.session_factory(engine)() as session:
+        order = transactions.NEWEST_FIRST
         middle = (
             await session.execute(
-                select(Transaction.date, Transaction.created_at, Transaction.id)
+                select(*order.columns)
                 .where(Transaction.group_id == group_id)
-                .order_by(
-                    Transaction.date.desc(), Transaction.created_at.desc(), Transaction.id.desc()
-                )
+                .order_by(*order.order_by())
                 .offset(size // 2)
                 .limit(1)
             )
         ).one()
-    deep_cursor = encode_cursor(*middle)
+    deep_cursor = order.cursor(middle)
     best = []
     for cursor in (None, deep_cursor):
         timings = []

@@ -53,7 +53,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pennywise_core.errors import ValidationError
 from pennywise_core.models import Entry, Group, Member, Transaction, TransactionKind, User
 from pennywise_core.money import format_amount
-from pennywise_core.pagination import after_cursor
+from pennywise_core.pagination import Keyset
 from pennywise_core.services.access import membership
 
 FORMAT_VERSION: Final = 1
@@ -146,6 +146,10 @@ async def _members(session: AsyncSession, group_id: uuid.UUID) -> list[Member]:
     )
 
 
+_OLDEST_FIRST = Keyset(Transaction.date, Transaction.created_at, Transaction.id, descending=False)
+"""The export's order (served by ``ix_transactions_group_id_date_created_at_id``)."""
+
+
 async def _transactions(
     session: AsyncSession, group_id: uuid.UUID, *, include_deleted: bool
 ) -> AsyncIterator[_Tx]:
@@ -165,15 +169,14 @@ async def _transactions(
         Transaction.created_at,
         Transaction.updated_at,
     )
-    key = (Transaction.date, Transaction.created_at, Transaction.id)
-    last: tuple[dt.date, dt.datetime, uuid.UUID] | None = None
+    last: tuple[Any, ...] | None = None
     while True:
         query = select(*columns).where(Transaction.group_id == group_id)
         if not include_deleted:
             query = query.where(Transaction.deleted_at.is_(None))
         if last is not None:
-            query = query.where(after_cursor(key, last, descending=False))
-        rows = (await session.execute(query.order_by(*key).limit(PAGE))).all()
+            query = query.where(_OLDEST_FIRST.after(last))
+        rows = (await session.execute(query.order_by(*_OLDEST_FIRST.order_by()).limit(PAGE))).all()
         if not rows:
             return
         entries: dict[uuid.UUID, list[tuple[uuid.UUID, int, int]]] = defaultdict(list)
@@ -202,7 +205,7 @@ async def _transactions(
             )
         if len(rows) < PAGE:
             return
-        last = (rows[-1].date, rows[-1].created_at, rows[-1].id)
+        last = _OLDEST_FIRST.key(rows[-1])
 
 
 # --- writers --------------------------------------------------------------------------------

@@ -58,20 +58,48 @@ _PARSE: dict[str, Callable[[str], Any]] = {
 }
 
 
-def after_cursor(
-    columns: Sequence[QueryableAttribute[Any]],
-    values: Sequence[Any],
-    *,
-    descending: bool,
-) -> ColumnElement[bool]:
-    """The rows after the cursor's ``values`` in an order by ``columns`` (all ascending or
-    all descending): one row-value comparison, ``(a, b, c) < (x, y, z)``. PostgreSQL and
-    SQLite both start an index scan at it, where an OR of ``a < x``, ``a = x AND b < y``…
-    is a filter they read every earlier row through (page 100 of 200 rows read 20,000
-    rows first)."""
-    row = tuple_(*columns)
-    bound = tuple_(*(literal(v, c.expression.type) for c, v in zip(columns, values, strict=True)))
-    return row < bound if descending else row > bound
+_KIND_OF_TYPE: dict[type, Kind] = {dt.date: "date", dt.datetime: "datetime", uuid.UUID: "uuid"}
+
+
+class Keyset:
+    """One list's order as a keyset: ``columns``, all ascending or all descending, the last
+    of them unique. Everything a paged query needs from it — the ``ORDER BY``, the rows after
+    a cursor, the cursor of a row — so the order, the condition and the cursor's shape
+    cannot drift apart.
+
+    The rows after a cursor are one row-value comparison, ``(a, b, c) < (x, y, z)``:
+    PostgreSQL and SQLite both start an index scan at it, where an OR of ``a < x``,
+    ``a = x AND b < y``… is a filter they read every earlier row through (page 100 of 200
+    rows read 20,000 rows first).
+    """
+
+    def __init__(self, *columns: QueryableAttribute[Any], descending: bool) -> None:
+        self.columns = columns
+        self.descending = descending
+        # What each value is in a cursor, from the column's type.
+        self._kinds = [_KIND_OF_TYPE[c.expression.type.python_type] for c in columns]
+
+    def order_by(self) -> list[ColumnElement[Any]]:
+        return [c.desc() if self.descending else c.asc() for c in self.columns]
+
+    def after(self, values: Sequence[Any]) -> ColumnElement[bool]:
+        """The rows after the one whose key is ``values``, in this order."""
+        row = tuple_(*self.columns)
+        bound = tuple_(
+            *(literal(v, c.expression.type) for c, v in zip(self.columns, values, strict=True))
+        )
+        return row < bound if self.descending else row > bound
+
+    def after_cursor(self, cursor: str) -> ColumnElement[bool]:
+        """The rows after the cursor (a clear 422 for one this order did not hand out)."""
+        return self.after(decode_cursor(cursor, *self._kinds))
+
+    def key(self, row: Any) -> tuple[Any, ...]:
+        return tuple(getattr(row, c.key) for c in self.columns)
+
+    def cursor(self, row: Any) -> str:
+        """The cursor that continues after ``row``."""
+        return encode_cursor(*self.key(row))
 
 
 def check_limit(limit: int) -> int:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pennywise_core.models import Activity, User
-from pennywise_core.pagination import after_cursor, decode_cursor, encode_cursor
+from pennywise_core.pagination import Keyset
 from pennywise_core.schemas import ActivityRead, Page
 from pennywise_core.services.access import membership
 
@@ -39,6 +39,9 @@ def record(
     return row
 
 
+_NEWEST_FIRST = Keyset(Activity.created_at, Activity.id, descending=True)
+
+
 async def list_activity(
     session: AsyncSession,
     actor: User,
@@ -50,14 +53,9 @@ async def list_activity(
     """A group's activity, newest first."""
     await membership(session, actor, group_id)
     query = select(Activity).where(Activity.group_id == group_id)
-    key = (Activity.created_at, Activity.id)
     if cursor is not None:
-        query = query.where(
-            after_cursor(key, decode_cursor(cursor, "datetime", "uuid"), descending=True)
-        )
-    rows = (await session.scalars(query.order_by(*(c.desc() for c in key)).limit(limit + 1))).all()
+        query = query.where(_NEWEST_FIRST.after_cursor(cursor))
+    rows = (await session.scalars(query.order_by(*_NEWEST_FIRST.order_by()).limit(limit + 1))).all()
     items = [ActivityRead.model_validate(r) for r in rows[:limit]]
-    next_cursor = (
-        encode_cursor(rows[limit - 1].created_at, rows[limit - 1].id) if len(rows) > limit else None
-    )
+    next_cursor = _NEWEST_FIRST.cursor(rows[limit - 1]) if len(rows) > limit else None
     return Page(items=items, next_cursor=next_cursor)

@@ -26,12 +26,7 @@ from pennywise_core.errors import (
 )
 from pennywise_core.models import Entry, Role, SplitMode, Transaction, TransactionKind, User, utcnow
 from pennywise_core.money import Currency, format_amount, get_currency, parse_amount
-from pennywise_core.pagination import (
-    after_cursor,
-    check_limit,
-    decode_cursor,
-    encode_cursor,
-)
+from pennywise_core.pagination import Keyset, check_limit
 from pennywise_core.schemas import (
     EntryRead,
     Page,
@@ -362,6 +357,10 @@ async def restore(
     )
 
 
+NEWEST_FIRST = Keyset(Transaction.date, Transaction.created_at, Transaction.id, descending=True)
+"""The transactions list's order (served by ``ix_transactions_group_id_date_created_at_id``)."""
+
+
 async def list_transactions(
     session: AsyncSession,
     actor: User,
@@ -406,19 +405,12 @@ async def list_transactions(
         query = query.where(Transaction.deleted_at.is_(None))
     elif filters.deleted == "only":
         query = query.where(Transaction.deleted_at.is_not(None))
-    key = (Transaction.date, Transaction.created_at, Transaction.id)
     if cursor is not None:
-        query = query.where(
-            after_cursor(key, decode_cursor(cursor, "date", "datetime", "uuid"), descending=True)
-        )
-    order = [column.desc() for column in key]
-    rows = (await session.scalars(query.order_by(*order).limit(limit + 1))).all()
+        query = query.where(NEWEST_FIRST.after_cursor(cursor))
+    rows = (await session.scalars(query.order_by(*NEWEST_FIRST.order_by()).limit(limit + 1))).all()
     items = [to_read(tx) for tx in rows[:limit]]
-    last = rows[limit - 1] if len(rows) > limit else None
-    return Page(
-        items=items,
-        next_cursor=encode_cursor(last.date, last.created_at, last.id) if last else None,
-    )
+    next_cursor = NEWEST_FIRST.cursor(rows[limit - 1]) if len(rows) > limit else None
+    return Page(items=items, next_cursor=next_cursor)
 
 
 def _escape_like(text: str) -> str:
