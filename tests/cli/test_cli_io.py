@@ -43,6 +43,15 @@ GERMAN_BANK = {
 """bank_de.csv (cp1252, ";" separated, two account lines above the header): out 45.90 +
 3.20 + 3.20 + 1200.00 = 1252.30, in 2500.00, and a 0,00 credit that is skipped."""
 
+SIMPLE_FLAGS = [
+    "--date-column",
+    "Date",
+    "--description-column",
+    "Description",
+    "--amount-column",
+    "Amount",
+]
+"""The columns of bank_simple.csv."""
 GERMAN_FLAGS = [
     "--date-column",
     "Buchungstag",
@@ -318,12 +327,7 @@ class TestBankCsv:
             "import",
             trip,
             fixture("bank_simple.csv"),
-            "--date-column",
-            "Date",
-            "--description-column",
-            "Description",
-            "--amount-column",
-            "Amount",
+            *SIMPLE_FLAGS,
             "--split",
             "me,bob",
             "--currency",
@@ -339,12 +343,7 @@ class TestBankCsv:
             "import",
             trip,
             fixture("bank_simple.csv"),
-            "--date-column",
-            "Date",
-            "--description-column",
-            "Description",
-            "--amount-column",
-            "Amount",
+            *SIMPLE_FLAGS,
             "--split",
             "me:1,bob:0",
             code=errors.USER_ERROR,
