@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -268,6 +269,34 @@ class TestSecret:
 
     def test_production_accepts_a_long_random_secret(self) -> None:
         tokens.check_secret(self.settings("production", GOOD_SECRET))
+
+    @pytest.mark.parametrize(
+        "secret",
+        [
+            pytest.param("abcdefgh" * 4, id="8 characters repeated"),
+            pytest.param("0123456789abcdef" * 2, id="16 characters repeated"),
+            pytest.param("abcdefghijklmnopqrstuvwxyz012345", id="a run"),
+            pytest.param("ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210", id="a descending run"),
+        ],
+    )
+    def test_production_refuses_a_predictable_secret_and_says_how_to_make_one(
+        self, secret: str
+    ) -> None:
+        with pytest.raises(tokens.InsecureSecretError, match="predictable") as refused:
+            tokens.check_secret(self.settings("production", secret))
+        assert "secrets.token_urlsafe(32)" in str(refused.value)
+
+    def test_every_message_says_how_to_make_a_secret(self) -> None:
+        for secret in ("", "short", "a" * 64, "abcdefgh" * 4):
+            with pytest.raises(tokens.InsecureSecretError) as refused:
+                tokens.check_secret(self.settings("production", secret))
+            assert tokens.MAKE_A_SECRET in str(refused.value)
+
+    def test_what_the_message_recommends_always_passes(self) -> None:
+        # The recommended recipe, many times over: 32 random bytes, urlsafe base64 and hex.
+        for _ in range(2000):
+            tokens.check_secret(self.settings("production", secrets.token_urlsafe(32)))
+            tokens.check_secret(self.settings("production", secrets.token_hex(32)))
 
     def test_production_never_signs_with_an_ephemeral_secret(self) -> None:
         with pytest.raises(tokens.InsecureSecretError):
