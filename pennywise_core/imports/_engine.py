@@ -741,14 +741,17 @@ class _Run:
             if self.savepoint is None:
                 self.savepoint = await self.session.begin_nested()
             await self._place_members()
-            for code, deltas in self.deltas().items():
-                await balances.apply(
-                    self.session,
-                    group_id=self.group_id,
-                    currency=code,
-                    entries=[(m, d, 0) for m, d in deltas.items() if d],
-                    sign=1,
-                )
+            # Every currency's deltas in one statement, in lock order (see apply_changes).
+            await balances.apply_changes(
+                self.session,
+                group_id=self.group_id,
+                changes={
+                    (code, m): d
+                    for code, deltas in self.deltas().items()
+                    for m, d in deltas.items()
+                    if d
+                },
+            )
             activity.record(
                 self.session,
                 self.actor,

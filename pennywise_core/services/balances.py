@@ -22,28 +22,50 @@ from pennywise_core.schemas import BalanceDrift, BalanceRead, VerifyReport
 from pennywise_core.services.access import membership
 
 
-async def apply(
-    session: AsyncSession,
-    *,
-    group_id: uuid.UUID,
+BalanceChanges = dict[tuple[str, uuid.UUID], int]
+"""What one database transaction does to a group's balances: ``{(currency, member_id):
+delta}``, gathered with :func:`gather` and written with :func:`apply_changes`."""
+
+
+def gather(
     currency: str,
     entries: Iterable[tuple[uuid.UUID, int, int]],
-    sign: int,
-) -> None:
-    """Add (``sign=1``) or take back (``sign=-1``) a transaction's entries.
-
-    An atomic ``INSERT … ON CONFLICT DO UPDATE SET amount = amount + delta`` per member: two
-    concurrent writers to the same group both land, on SQLite and on PostgreSQL alike.
-    """
-    deltas: dict[uuid.UUID, int] = defaultdict(int)
+    *,
+    sign: int = 1,
+    into: BalanceChanges | None = None,
+) -> BalanceChanges:
+    """Add (``sign=1``) or take back (``sign=-1``) a transaction's entries ``(member, paid,
+    owed)`` in ``currency``, into ``into`` (a new dict by default), which is returned."""
+    out: BalanceChanges = {} if into is None else into
     for member_id, paid, owed in entries:
-        deltas[member_id] += sign * (paid - owed)
-    rows = [
-        {"group_id": group_id, "member_id": m, "currency": currency, "amount": d}
-        for m, d in deltas.items()
-    ]
-    if not rows:
+        key = (currency, member_id)
+        out[key] = out.get(key, 0) + sign * (paid - owed)
+    return out
+
+
+async def apply_changes(
+    session: AsyncSession, *, group_id: uuid.UUID, changes: BalanceChanges
+) -> None:
+    """Write a group's balance changes in ONE statement that takes the rows in lock order.
+
+    An atomic ``INSERT … ON CONFLICT DO UPDATE SET amount = amount + delta``: two concurrent
+    writers to the same group both land, on SQLite and on PostgreSQL alike.
+
+    **Lock order.** PostgreSQL locks the rows of a multi-row ``INSERT … ON CONFLICT`` one
+    by one in the order of its ``VALUES``; two transactions that take the same rows in
+    different orders (one paid by Ann and split with Bob, the other the other way round)
+    deadlock. So every transaction takes balance rows in one order, by group, currency,
+    member id: the rows here are sorted, and a write that changes balances more than once
+    (an edit: the old entries out and the new ones in; an import; a repair) gathers its
+    changes with :func:`gather` and applies them in one call. A transaction that must call
+    this more than once for one group calls it in increasing currency order.
+    """
+    if not changes:
         return
+    rows = [
+        {"group_id": group_id, "member_id": member_id, "currency": currency, "amount": delta}
+        for (currency, member_id), delta in sorted(changes.items())
+    ]
     # The dialect's own insert (for ON CONFLICT), imported for the one in use: a CLI command
     # on SQLite never pays for loading the PostgreSQL dialect.
     keys = [Balance.group_id, Balance.member_id, Balance.currency]
@@ -60,6 +82,34 @@ async def apply(
         index_elements=keys, set_={"amount": Balance.amount + statement.excluded.amount}
     )
     await session.execute(statement)
+
+
+async def apply(
+    session: AsyncSession,
+    *,
+    group_id: uuid.UUID,
+    currency: str,
+    entries: Iterable[tuple[uuid.UUID, int, int]],
+    sign: int,
+) -> None:
+    """Add (``sign=1``) or take back (``sign=-1``) one transaction's entries: one
+    :func:`apply_changes` (see there for the lock order every caller keeps)."""
+    await apply_changes(session, group_id=group_id, changes=gather(currency, entries, sign=sign))
+
+
+async def lock(session: AsyncSession, group_id: uuid.UUID) -> None:
+    """Lock every balance row of the group, in lock order, until the transaction ends: a
+    write that reads balances to decide what to write (recording a settle-up) reads them
+    as they stay, and its later :func:`apply` calls take no new row. Nothing on SQLite,
+    whose writers already run one at a time."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    await session.execute(
+        select(Balance.member_id)
+        .where(Balance.group_id == group_id)
+        .order_by(Balance.currency, Balance.member_id)
+        .with_for_update()
+    )
 
 
 async def read(

@@ -60,6 +60,9 @@ async def record(
 ) -> list[TransactionRead]:
     """Record the current suggestion as ordinary transfer transactions."""
     await membership(session, actor, group_id, min_role=Role.MEMBER, writable=True)
+    # The balances stay as read until the transfers land: the suggestion is exact, and the
+    # transfers' balance writes take no row that is not already this transaction's.
+    await balances.lock(session, group_id)
     suggestion = await suggest(session, actor, group_id, currency=currency)
     return [
         await transactions.create(

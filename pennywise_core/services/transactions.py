@@ -264,12 +264,11 @@ async def update(
             )
     await flush_versioned(session, "transaction")
     if money_changed:
-        await balances.apply(
-            session, group_id=tx.group_id, currency=old_currency, entries=old_entries, sign=-1
-        )
-        await balances.apply(
-            session, group_id=tx.group_id, currency=tx.currency, entries=_entry_tuples(tx), sign=1
-        )
+        # The old entries out and the new ones in, netted into one statement: two statements
+        # would take the rows of both in an order no other writer keeps (see apply_changes).
+        delta = balances.gather(old_currency, old_entries, sign=-1)
+        balances.gather(tx.currency, _entry_tuples(tx), into=delta)
+        await balances.apply_changes(session, group_id=tx.group_id, changes=delta)
     after = snapshot(tx)
     activity.record(
         session,
