@@ -25,8 +25,9 @@ from pennywise_cli.commands import (
     auth,
     balances,
     db,
+    exports,
     group,
-    io,
+    imports,
     member,
     report,
     serve,
@@ -56,8 +57,8 @@ app.command("balances")(balances.balances)
 app.command("settle")(settle.settle)
 app.command("activity")(activity.activity)
 app.command("report")(report.report)
-app.command("import")(io.import_)
-app.command("export")(io.export)
+app.command("import")(imports.import_)
+app.command("export")(exports.export)
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
 app.command("login")(auth.login)

@@ -17,7 +17,8 @@ from clitools import Cli
 from rich.console import Console
 
 from pennywise_cli import errors
-from pennywise_cli.commands.io import ExportFormat, ImportFormat, import_progress
+from pennywise_cli.commands.exports import ExportFormat
+from pennywise_cli.commands.imports import ImportFormat, import_progress
 
 FIXTURES = Path(__file__).parent.parent / "imports" / "fixtures"
 
