@@ -36,6 +36,32 @@ head: a new revision updates it."""
 UPGRADE_HINT = "run `pennywise db upgrade` to bring it up to date"
 
 
+NO_STATEMENT_CACHE: Final = {"statement_cache_size": 0, "prepared_statement_cache_size": 0}
+"""asyncpg's cache of prepared statements and SQLAlchemy's, both off, for
+``PENNYWISE_DATABASE_POOLER=transaction``: asyncpg then prepares each statement unnamed, to
+live no longer than its transaction, so a transaction-mode pooler may move the connection to
+another server between transactions."""
+
+_POSTGRES_DRIVERS: Final = frozenset({"postgres", "postgresql", "postgresql+asyncpg"})
+
+
+def async_url(url: str) -> str:
+    """``url`` as the async engine needs it. The ``postgres://`` and ``postgresql://`` URLs
+    that hosts hand out (Render, Railway, Supabase) name asyncpg (``postgresql+asyncpg://``),
+    and libpq's ``sslmode=`` becomes asyncpg's ``ssl=`` (the same values: ``require``,
+    ``verify-full``...). Any other URL is returned as it is."""
+    parsed = make_url(url)
+    if parsed.drivername not in _POSTGRES_DRIVERS:
+        return url
+    if parsed.drivername == "postgresql+asyncpg" and "sslmode" not in parsed.query:
+        return url
+    query = dict(parsed.query)
+    if "sslmode" in query:
+        query.setdefault("ssl", query.pop("sslmode"))
+    fixed = parsed.set(drivername="postgresql+asyncpg", query=query)
+    return fixed.render_as_string(hide_password=False)
+
+
 def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
     """An async engine for ``url`` (default: ``PENNYWISE_DATABASE_URL`` or embedded SQLite).
 
@@ -44,7 +70,7 @@ def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
     while a writer writes.
     """
     settings = get_settings()
-    url = url or settings.database_url
+    url = async_url(url or settings.database_url)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -54,6 +80,8 @@ def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if settings.database_pooler == "transaction":
+        kwargs["connect_args"] = {**kwargs.get("connect_args", {}), **NO_STATEMENT_CACHE}
     return _create_async_engine(url, echo=settings.database_echo, **kwargs)
 
 

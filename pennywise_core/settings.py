@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = Field(default_factory=default_database_url)
     database_echo: bool = False
+    # ``transaction``: PostgreSQL is reached through a transaction-mode pooler (PgBouncer,
+    # Supabase's Supavisor on port 6543), which may hand each transaction another server
+    # connection, so no prepared statement may outlive one: asyncpg's statement cache and
+    # SQLAlchemy's are switched off (see db.create_engine).
+    database_pooler: Literal["none", "transaction"] = "none"
 
     # Authentication (used by the API).
     jwt_secret: SecretStr = SecretStr("")
