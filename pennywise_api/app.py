@@ -96,7 +96,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     ``engine``: an engine the caller owns (tests, an embedding program). The app then uses
     it as it is, without checking the schema and without disposing of it. Otherwise the
     lifespan opens ``settings.database_url`` with :func:`~pennywise_core.db.open_database`
-    (refusing a schema that is behind) and disposes of the engine on shutdown.
+    (refusing a schema that is behind, and in production an empty database too) and
+    disposes of the engine on shutdown.
 
     ``settings``: what the app and every core service it calls read (through
     :func:`~pennywise_core.settings.get_settings`, see
@@ -114,7 +115,10 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         if engine is not None:
             yield
             return
-        opened = await open_database(settings.database_url)
+        # Production never migrates at start: `pennywise db upgrade` is the one-shot step
+        # (several workers creating one schema at once is what that step prevents).
+        create = settings.environment != "production"
+        opened = await open_database(settings.database_url, create=create)
         app.state.engine = opened
         app.state.session_maker = session_factory(opened)
         get_logger().info("database open", url=opened.url.render_as_string(hide_password=True))
