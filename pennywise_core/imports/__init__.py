@@ -7,6 +7,7 @@ One call does it (an adapter passes what it was given)::
         format=None,                                # detected from the content when None
         options=imports.ImportOptions(member_map={"Ann Smith": ann_id}),
         dry_run=False,
+        skip_invalid=False,                         # True: the good rows, each bad one listed
         progress=None,                              # Callable[[imports.Progress], None]
     )
 
@@ -40,6 +41,12 @@ Behaviour
   need a prescan (ihatemoney: member weights; Spliit JSON: participants come after the
   expenses), which read it twice (a non-seekable source is copied to a temporary file for
   that).
+* **Bad rows left out, on request.** With ``skip_invalid=True`` the good rows are imported
+  and each bad one is left out and listed in the report (``invalid`` counts them,
+  ``invalid_rows`` gives each bad cell's row, column and message, up to ``error_limit``), in
+  a dry run as well; a placeholder that only bad rows name is not created. A re-run leaves
+  them out again and, the good rows being there already, adds nothing. A file that cannot
+  be read at all (not the format, a wrong encoding) is still refused whole.
 * **Dry run** validates only: the report of what would be created; nothing is written
   (only ``SELECT``\\s run).
 * **Idempotent.** Each source row has a stable key (see :class:`._common.KeyMaker`),
@@ -70,6 +77,7 @@ from ._engine import (
     ImportBalance,
     ImportedMember,
     ImportReport,
+    InvalidRow,
     Progress,
     run,
 )
@@ -84,6 +92,7 @@ __all__ = [
     "ImportOptions",
     "ImportReport",
     "ImportedMember",
+    "InvalidRow",
     "Progress",
     "detect",
     "run",

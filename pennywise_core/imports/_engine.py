@@ -132,6 +132,17 @@ class ImportBalance(pydantic.BaseModel):
     balance: str
 
 
+class InvalidRow(pydantic.BaseModel):
+    """A bad cell of a row that ``skip_invalid`` left out: where it is, and what is wrong."""
+
+    row: int | None
+    """The row as the file numbers it (a CSV's header is row 1; a JSON item's position)."""
+    column: str | None
+    """The column (CSV) or field (JSON) as the file names it; None: the whole row."""
+    message: str
+    """The value and the reason, as the error of an all-or-nothing import says it."""
+
+
 class ImportReport(pydantic.BaseModel):
     """What an import did, or (``dry_run``) would do."""
 
@@ -151,6 +162,10 @@ class ImportReport(pydantic.BaseModel):
     balances: list[ImportBalance]
     """Every balance the import touches, as it is after the import."""
     warnings: list[str]
+    invalid: int = 0
+    """Bad rows left out (``skip_invalid``; without it a bad row fails the import)."""
+    invalid_rows: list[InvalidRow] = []
+    """Each bad cell of those rows, in the file's order (up to ``error_limit``)."""
 
 
 # --- members --------------------------------------------------------------------------------
@@ -288,6 +303,7 @@ class _Run:
         actor_role: Role,
         warnings: list[str],
         progress: Callable[[Progress], None] | None,
+        skip_invalid: bool = False,
     ) -> None:
         self.session = session
         self.actor = actor
@@ -302,6 +318,13 @@ class _Run:
         self.progress = progress
         self.errors: list[FieldError] = []
         self.bad_rows = 0
+        """Rows that fail the import (none with ``skip_invalid``: see :meth:`problem`)."""
+        self.skip_invalid = skip_invalid
+        self.invalid = 0
+        self.invalid_errors: list[FieldError] = []
+        self._named: set[uuid.UUID] = set()
+        """With ``skip_invalid``: the members the good rows name (a placeholder that only
+        a bad row names is not created)."""
         self.rows = 0
         self.created = 0
         self.already = 0
@@ -323,7 +346,7 @@ class _Run:
         self.savepoint: AsyncSessionTransaction | None = None
         self.written = 0
         self._pending: asyncio.Task[None] | None = None
-        self._placed = 0
+        self._placed: set[uuid.UUID] = set()
         self._ids = _IdBlock()
         self._clock = self.writer.timestamps(self.now) if self.writer is not None else None
         self._member_hex: list[str] = []
@@ -331,6 +354,13 @@ class _Run:
     # -- pass 1: validate (and write) --
 
     def problem(self, errors: Iterable[FieldError]) -> None:
+        """A bad row: it fails the import, or (``skip_invalid``) is left out and listed."""
+        if self.skip_invalid:
+            self.invalid += 1
+            for error in errors:
+                if len(self.invalid_errors) < self.options.error_limit:
+                    self.invalid_errors.append(error)
+            return
         self.bad_rows += 1
         for error in errors:
             if len(self.errors) < self.options.error_limit:
@@ -387,8 +417,9 @@ class _Run:
         if not batch:
             return
         existing: set[str] = set()
+        ours: set[str] = set()
         if not self.bad_rows:
-            existing = await self._existing([r.key for r in batch])
+            existing, ours = await self._existing([r.key for r in batch])
         seen: dict[str, int] = {}
         rows: list[tuple[Record, list[tuple[int, int, int]], str]] = []
         piece = _FIRST_PIECE
@@ -401,6 +432,17 @@ class _Run:
                     await asyncio.sleep(0)
             if record.key in existing:
                 self.already += 1
+                continue
+            if record.key in ours:  # skip_invalid: written from an earlier batch
+                self.problem(
+                    [
+                        FieldError(
+                            ("row", record.row),
+                            f"the same transaction as an earlier row (import key "
+                            f"{record.key!r}); a file names each transaction once",
+                        )
+                    ]
+                )
                 continue
             if record.key in seen:
                 self.problem(
@@ -423,17 +465,20 @@ class _Run:
         if rows:
             await self._write(rows)
 
-    async def _existing(self, keys: list[str]) -> set[str]:
-        """The keys the group had before this import; a key this import wrote (the file
-        names a transaction twice, in different batches) is a conflict, as the database's
-        unique constraint would say."""
+    async def _existing(self, keys: list[str]) -> tuple[set[str], set[str]]:
+        """The keys the group had before this import, and (``skip_invalid``) those this
+        import wrote. A key this import wrote (the file names a transaction twice, in
+        different batches) is a conflict, as the database's unique constraint would say;
+        with ``skip_invalid`` the later row is a bad row instead."""
         await self._settle()
         found = await _existing_keys(self.session, self.group_id, keys)
         ours = {key for key, tx_id in found.items() if tx_id in self._ids}
+        if self.skip_invalid:
+            return set(found) - ours, ours
         if ours and self.savepoint is not None:
             self.conflict = True
             await self.stop()
-        return set(found) - ours
+        return set(found) - ours, set()
 
     async def _write(self, rows: list[tuple[Record, list[tuple[int, int, int]], str]]) -> None:
         """Start writing ``rows`` (valid so far) once the previous write is done."""
@@ -446,7 +491,7 @@ class _Run:
             return
         if self.savepoint is None:
             self.savepoint = await self.session.begin_nested()
-        if len(self.directory.new) > self._placed:
+        if any(m.id not in self._placed for m in self.new_members()):
             if self.actor_role.rank < Role.ADMIN.rank:  # refused after pass 1 anyway
                 await self.stop()
                 return
@@ -509,9 +554,11 @@ class _Run:
         # Later timestamps by a microsecond each keep the file's order in every listing
         # ordered by creation (members; transactions of the same date).
         tick = dt.timedelta(microseconds=1)
-        planned = list(self.directory.new.values())
-        for i in range(self._placed, len(planned)):
-            new = planned[i]
+        kept = {m.id for m in self.new_members()}
+        for i, new in enumerate(self.directory.new.values()):
+            if new.id in self._placed or new.id not in kept:
+                continue
+            self._placed.add(new.id)
             member = Member(
                 id=new.id,
                 group_id=self.group_id,
@@ -532,8 +579,15 @@ class _Run:
                 target_id=member.id,
                 after=member_snapshot(member),
             )
-        self._placed = len(planned)
         await self.session.flush()
+
+    def new_members(self) -> list[_NewMember]:
+        """The placeholders to create: every one planned, or (``skip_invalid``) those a kept
+        row names and those the file declares eagerly."""
+        planned = self.directory.new.values()
+        if not self.skip_invalid:
+            return list(planned)
+        return [m for m in planned if m.eager or m.id in self._named]
 
     async def _settle(self) -> None:
         """Wait for the write in flight; a refused one (a key taken) stops the writing."""
@@ -631,6 +685,10 @@ class _Run:
                 return None
         if self.bad_rows:
             return None
+        if self.skip_invalid:
+            resolve = directory.resolve
+            self._named.update(resolve(ref) for ref, _ in record.paid_by)
+            self._named.update(resolve(ref) for ref, _ in record.split)
         code = record.currency.code
         self.created += 1
         self.counts[code] += 1
@@ -764,7 +822,8 @@ class _Run:
                     "created": self.created,
                     "already_imported": self.already,
                     "skipped": self.skipped,
-                    "new_members": [m.name for m in self.directory.new.values()],
+                    "new_members": [m.name for m in self.new_members()],
+                    "invalid": self.invalid,
                     "totals": {
                         t.currency: t.model_dump(exclude={"currency"}) for t in self.totals_report()
                     },
@@ -803,7 +862,8 @@ class _Run:
     async def report(self, current: dict[str, dict[uuid.UUID, int]]) -> ImportReport:
         """The report; ``current`` is the group's balances before the import."""
         directory = self.directory
-        new_ids = {m.id for m in directory.new.values()}
+        new = self.new_members()
+        new_ids = {m.id for m in new}
         rows: list[ImportBalance] = []
         all_deltas = self.deltas()
         for code in sorted(set(current) | set(all_deltas)):
@@ -837,11 +897,13 @@ class _Run:
                     role=m.role,
                     weight=canonical_decimal(m.weight),
                 )
-                for m in directory.new.values()
+                for m in new
             ],
             totals=self.totals_report(),
             balances=rows,
             warnings=self.warnings[: self.options.error_limit],
+            invalid=self.invalid,
+            invalid_rows=[_invalid_row(e) for e in sorted(self.invalid_errors, key=_row_of)],
         )
 
 
@@ -912,6 +974,20 @@ class _IdBlock:
         return k < self.count and value.version == 4 and self._x(k) == x
 
 
+def _row_of(error: FieldError) -> int:
+    loc = error.loc
+    return loc[1] if len(loc) > 1 and loc[0] == "row" and isinstance(loc[1], int) else 0
+
+
+def _invalid_row(error: FieldError) -> InvalidRow:
+    """``("row", 17, "Cost")`` → row 17, column Cost."""
+    loc = error.loc
+    if len(loc) > 1 and loc[0] == "row" and isinstance(loc[1], int):
+        rest = ".".join(str(part) for part in loc[2:])
+        return InvalidRow(row=loc[1], column=rest or None, message=error.msg)
+    return InvalidRow(row=None, column=".".join(map(str, loc)) or None, message=error.msg)
+
+
 def _index_in(loc: tuple[str | int, ...]) -> int | None:
     for part in loc:
         if isinstance(part, int):
@@ -960,9 +1036,13 @@ async def run(
     format: str | None = None,
     options: ImportOptions | None = None,
     dry_run: bool = False,
+    skip_invalid: bool = False,
     progress: Callable[[Progress], None] | None = None,
 ) -> ImportReport:
-    """Import ``source`` into the group; see :mod:`pennywise_core.imports`."""
+    """Import ``source`` into the group; see :mod:`pennywise_core.imports`.
+
+    ``skip_invalid``: import the good rows and list each bad one in the report
+    (``invalid``, ``invalid_rows``), rather than refuse the whole file."""
     from ._detect import detect
     from ._formats import parser_class
 
@@ -1009,6 +1089,7 @@ async def run(
             actor_role=found.role,
             warnings=warnings,
             progress=progress,
+            skip_invalid=skip_invalid,
         )
         try:
             try:
@@ -1033,8 +1114,9 @@ async def run(
                     + (f". First: {first}" if first else ""),
                     state.errors,
                 )
-            if directory.new and found.role.rank < Role.ADMIN.rank:
-                names = ", ".join(m.name for m in directory.new.values())
+            new_members = state.new_members()
+            if new_members and found.role.rank < Role.ADMIN.rank:
+                names = ", ".join(m.name for m in new_members)
                 if not dry_run:
                     raise PermissionDeniedError(
                         f"this import adds members ({names}); only an admin can add members. "
