@@ -8,6 +8,7 @@ built with its own :class:`Settings` (``create_app(settings)``) installs them wi
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "pennywise"
@@ -30,6 +31,27 @@ def data_dir() -> Path:
     if home:
         return Path(home).expanduser()
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def parse_forwarded_allow_ips(value: str) -> list[str]:
+    """The proxies whose ``X-Forwarded-For`` is believed: a comma list of IP addresses and
+    networks (``10.0.0.5, 10.1.0.0/16, ::1``), ``*`` for every peer, or nothing (empty).
+
+    Raises ``ValueError`` naming an entry that is neither (uvicorn would quietly take it as a
+    host name that no peer ever has, and the operator would never know).
+    """
+    entries = [item.strip() for item in value.split(",") if item.strip()]
+    if entries == ["*"]:
+        return entries
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ValueError(
+                f"{entry!r} is not an IP address or network (give e.g. 10.0.0.5 or "
+                "10.0.0.0/8, or * to trust every peer)"
+            ) from None
+    return entries
 
 
 def default_database_url() -> str:
@@ -62,10 +84,19 @@ class Settings(BaseSettings):
     login_attempts_per_account: int = Field(default=10, ge=1)
     login_attempts_per_address: int = Field(default=50, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)
+    # Proxies trusted to say who the client is (X-Forwarded-For); see parse_forwarded_allow_ips.
+    # None by default: otherwise whoever reaches the API from a trusted address (any local
+    # process, under uvicorn's own default of 127.0.0.1) picks the address it is throttled as.
+    forwarded_allow_ips: str = ""
 
     # Imports through the API (``POST /groups/{id}/imports``): the largest upload, in bytes.
     # Larger files are imported locally with the CLI (``pennywise import``, no server).
     max_import_bytes: int = Field(default=50 * 1024 * 1024, ge=1)
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _forwarded_allow_ips(cls, value: str) -> str:
+        return ",".join(parse_forwarded_allow_ips(value))
 
 
 @lru_cache(maxsize=1)

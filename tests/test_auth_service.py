@@ -209,24 +209,47 @@ class TestLoginThrottle:
             with pytest.raises(auth.LoginFailedError):
                 await login(session, email, "wrong password here", address)
 
-    async def test_per_account(self, session: AsyncSession, configure: Callable[..., None]) -> None:
+    async def test_per_account_from_one_address(
+        self, session: AsyncSession, configure: Callable[..., None]
+    ) -> None:
         configure(login_attempts_per_account=3, login_window_seconds=600)
         user = await register(session)
-        await self.fail(session, user.email, "192.0.2.1", 2)
-        await self.fail(session, user.email, "192.0.2.2", 1)  # another address, same account
+        await self.fail(session, user.email, "192.0.2.1", 3)
         with pytest.raises(RateLimitedError) as limited:
-            await login(session, user.email, PASSWORD, "192.0.2.3")  # even the right password
+            await login(session, user.email, PASSWORD, "192.0.2.1")  # even the right password
         assert 0 < limited.value.retry_after <= 600
         assert limited.value.status == 429
+
+    async def test_a_strangers_failures_do_not_lock_the_owner_out(
+        self, session: AsyncSession, configure: Callable[..., None]
+    ) -> None:
+        configure(login_attempts_per_account=3, login_attempts_per_address=50)
+        user = await register(session)
+        await self.fail(session, user.email, "203.0.113.66", 3)  # the stranger gets a 429...
+        with pytest.raises(RateLimitedError):
+            await login(session, user.email, PASSWORD, "203.0.113.66")
+        await login(session, user.email, PASSWORD, "192.0.2.10")  # ...the owner signs in
+
+    async def test_case_and_padding_variants_are_one_account(
+        self, session: AsyncSession, configure: Callable[..., None]
+    ) -> None:
+        configure(login_attempts_per_account=3, login_attempts_per_address=50)
+        user = await register(session)
+        variants = [user.email.upper(), f"  {user.email}\t", f" {user.email.title()} "]
+        for variant in variants:
+            await self.fail(session, variant, "203.0.113.66", 1)
+        with pytest.raises(RateLimitedError):  # counted together, from the stranger's address
+            await login(session, user.email, PASSWORD, "203.0.113.66")
+        await login(session, f" {user.email.upper()} ", PASSWORD, "192.0.2.10")  # not elsewhere
 
     async def test_unknown_account_is_throttled_the_same(
         self, session: AsyncSession, configure: Callable[..., None]
     ) -> None:
         configure(login_attempts_per_account=3)
         email = new_email()
-        await self.fail(session, email, "192.0.2.1", 3)
+        await self.fail(session, email, "192.0.2.10", 3)
         with pytest.raises(RateLimitedError):
-            await login(session, email, "wrong password here")
+            await login(session, email, "wrong password here", "192.0.2.10")
 
     async def test_per_address(self, session: AsyncSession, configure: Callable[..., None]) -> None:
         configure(login_attempts_per_address=4)
@@ -248,6 +271,18 @@ class TestLoginThrottle:
         with pytest.raises(auth.LoginFailedError):
             await login(session, new_email(), PASSWORD, "2001:db8:1:3::1")
 
+    @pytest.mark.parametrize("garbage", ["not-an-ip", "1.2.3.4.5", "", None, "unknown"])
+    async def test_what_is_not_an_address_is_one_client(
+        self, session: AsyncSession, configure: Callable[..., None], garbage: str | None
+    ) -> None:
+        """A rotating made-up ``X-Forwarded-For`` relayed by a proxy buys no fresh counter."""
+        configure(login_attempts_per_address=3)
+        for made_up in ("x-1", "x-2", "999.1.1.1"):
+            await self.fail(session, new_email(), made_up, 1)
+        with pytest.raises(RateLimitedError):
+            await auth.login(session, email=new_email(), password=PASSWORD, client_address=garbage)
+        await self.fail(session, new_email(), "192.0.2.99", 1)  # a real address is its own
+
     async def test_no_email_or_address_in_clear(self, session: AsyncSession) -> None:
         email = new_email()
         await self.fail(session, email, "203.0.113.5", 1)
@@ -262,7 +297,7 @@ class TestLoginThrottle:
     ) -> None:
         configure(login_attempts_per_account=2, login_window_seconds=60)
         user = await register(session)
-        await self.fail(session, user.email, "192.0.2.1", 2)
+        await self.fail(session, user.email, "192.0.2.10", 2)
         with pytest.raises(RateLimitedError) as limited:
             await login(session, user.email)
         assert 55 <= limited.value.retry_after <= 60
@@ -277,9 +312,9 @@ class TestLoginThrottle:
     ) -> None:
         configure(login_attempts_per_account=3)
         user = await register(session)
-        await self.fail(session, user.email, "192.0.2.1", 2)
+        await self.fail(session, user.email, "192.0.2.10", 2)
         await login(session, user.email)
-        await self.fail(session, user.email, "192.0.2.1", 2)
+        await self.fail(session, user.email, "192.0.2.10", 2)
         await login(session, user.email)
 
     async def test_counts_survive_the_request_when_committed(

@@ -84,7 +84,9 @@ async def token(
         session,
         email=form.username,
         password=form.password,
-        client_address=request.client.host if request.client else "unknown",
+        # The peer, or the client a trusted proxy names (``pennywise serve
+        # --forwarded-allow-ips``); the core parses it and counts a non-address as one client.
+        client_address=request.client.host if request.client else None,
     )
 
 

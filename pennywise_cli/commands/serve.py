@@ -4,11 +4,30 @@ from __future__ import annotations
 
 import os
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from pennywise_cli.output import say
+
+
+def uvicorn_options(*, forwarded_allow_ips: list[str]) -> dict[str, Any]:
+    """What ``pennywise serve`` tells uvicorn besides where to listen.
+
+    Proxy headers are read only from ``forwarded_allow_ips`` (parsed by
+    :func:`~pennywise_core.settings.parse_forwarded_allow_ips`); with none, uvicorn's proxy
+    middleware is off, so ``X-Forwarded-For`` is ignored from every peer, 127.0.0.1 included
+    (uvicorn's own default trusts that one). uvicorn takes, right to left, the first entry
+    that is not a trusted proxy; the API then parses that as an IP address and counts
+    anything else as one client (:func:`~pennywise_core.services.auth.client_network`).
+    """
+    return {
+        "proxy_headers": bool(forwarded_allow_ips),
+        "forwarded_allow_ips": ",".join(forwarded_allow_ips) or None,
+        "timeout_graceful_shutdown": 10,
+        "log_level": "warning",
+        "access_log": False,  # the app logs one structured line per request itself
+    }
 
 
 def serve(
@@ -20,14 +39,29 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, help="Worker processes (the API keeps no state of its own).")
     ] = 1,
+    forwarded_allow_ips: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma list of the reverse proxies (addresses or networks, or *) whose "
+            "X-Forwarded-For names the client. Default: PENNYWISE_FORWARDED_ALLOW_IPS, "
+            "else none: the header is ignored from every peer.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run the HTTP API (on the embedded SQLite database unless PENNYWISE_DATABASE_URL says
     otherwise). Interactive docs at /docs."""
     import uvicorn
 
-    from pennywise_core.settings import get_settings
+    from pennywise_core.settings import get_settings, parse_forwarded_allow_ips
 
     settings = get_settings()
+    try:
+        proxies = parse_forwarded_allow_ips(
+            settings.forwarded_allow_ips if forwarded_allow_ips is None else forwarded_allow_ips
+        )
+    except ValueError as bad:
+        raise typer.BadParameter(str(bad), param_hint="'--forwarded-allow-ips'") from None
     if (
         workers > 1
         and settings.environment != "production"  # which refuses to start without a secret
@@ -44,7 +78,5 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        timeout_graceful_shutdown=10,
-        log_level="warning",
-        access_log=False,  # the app logs one structured line per request itself
+        **uvicorn_options(forwarded_allow_ips=proxies),
     )

@@ -119,24 +119,28 @@ async def register(session: AsyncSession, data: UserCreate) -> User:
 
 
 async def login(
-    session: AsyncSession, *, email: str, password: str, client_address: str
+    session: AsyncSession, *, email: str, password: str, client_address: str | None
 ) -> TokenPair:
     """Exchange an email and password for a token pair.
 
-    Failed attempts are counted per account (the normalised email, whether or not an
-    account has it) and per client network (the address, or its /64 for IPv6). Over
-    either limit within ``login_window_seconds``: :class:`RateLimitedError` with
-    ``retry_after``, before the password is even checked. A wrong email and a wrong
-    password give the same :class:`LoginFailedError` at the same cost (one Argon2
-    verification). A successful login clears the account's counter.
+    Failed attempts are counted per account *from one client network* (the normalised
+    email, whether or not an account has it, together with the network) and per client
+    network alone (an IPv4 address, or the /64 of an IPv6 one: see :func:`client_network`).
+    Over either limit within ``login_window_seconds``: :class:`RateLimitedError` with
+    ``retry_after``, before the password is even checked. There is deliberately no limit
+    per account alone: a stranger's failures from their network would then lock the owner
+    out from theirs. A wrong email and a wrong password give the same
+    :class:`LoginFailedError` at the same cost (one Argon2 verification). A successful
+    login clears the count of that account from that network.
 
     Two attempts racing past the check may both be counted: the limit can be exceeded by
     the number of requests in flight at once, never more.
     """
     settings = get_settings()
     window = timedelta(seconds=settings.login_window_seconds)
-    account = _throttle_key("account", users.normalize_email(email))
-    address = _throttle_key("address", _client_network(client_address))
+    network = client_network(client_address)
+    account = _throttle_key("account-from", f"{users.normalize_email(email)} {network}")
+    address = _throttle_key("address", network)
     await _check_throttle(
         session,
         [
@@ -158,14 +162,22 @@ def _throttle_key(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
-def _client_network(client_address: str) -> str:
+NOT_AN_ADDRESS = "not-an-address"
+"""The network every client without a parseable address is counted as, together."""
+
+
+def client_network(client_address: str | None) -> str:
     """The unit a client is counted by: its IPv4 address, or its IPv6 /64 (one host
-    usually holds a whole /64, so counting single IPv6 addresses counts nothing)."""
-    text = client_address.strip()
+    usually holds a whole /64, so counting single IPv6 addresses counts nothing).
+
+    Anything that does not parse as an IP address (no client, a unix socket, a garbage
+    ``X-Forwarded-For`` relayed by a proxy) is :data:`NOT_AN_ADDRESS`, one client for the
+    throttle: rotating made-up values do not buy fresh counters.
+    """
     try:
-        ip = ipaddress.ip_address(text)
+        ip = ipaddress.ip_address((client_address or "").strip())
     except ValueError:
-        return text.lower()[:255]
+        return NOT_AN_ADDRESS
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             return str(ip.ipv4_mapped)
@@ -345,8 +357,10 @@ async def change_password(
     """Set a new password after checking the current one, then end every session
     (including the caller's: the client signs in again with the new password).
 
-    Wrong current passwords count against the account's login throttle, so a stolen access
-    token cannot be used to guess the password.
+    Wrong current passwords are counted per account, wherever they come from (only someone
+    signed in as the account can make them), so a stolen access token cannot be used to
+    guess the password from many addresses; this count is apart from sign-in's, so it never
+    locks the owner out of signing in.
     """
     user = await session.get(User, actor.id)
     if user is None or not user.is_active:
