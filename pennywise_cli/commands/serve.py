@@ -37,7 +37,12 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(envvar="PENNYWISE_PORT", help="Port to listen on.")] = 8000,
     workers: Annotated[
-        int, typer.Option(min=1, help="Worker processes (the API keeps no state of its own).")
+        int,
+        typer.Option(
+            min=1,
+            envvar="PENNYWISE_WORKERS",
+            help="Worker processes (the API keeps no state of its own).",
+        ),
     ] = 1,
     forwarded_allow_ips: Annotated[
         str | None,
