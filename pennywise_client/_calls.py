@@ -796,17 +796,21 @@ class ImportCalls:
         *,
         format: ImportFormat | None = None,
         dry_run: bool = False,
+        skip_invalid: bool = False,
         member_map: Mapping[str, Id] | None = None,
         currency: str | None = None,
         bank_mapping: BankMappingArg | None = None,
         idempotency_key: str | None = None,
     ) -> Call[ImportReport]:
-        """Import a file into the group: all of it, or (any bad row) none of it.
+        """Import a file into the group: all of it, or (any bad row) none of it; with
+        ``skip_invalid=True`` the good rows, each bad one left out and listed.
 
         ``file``: a path, bytes or a binary file, streamed from disk. ``format``: one of
         ``pennywise-json``, ``pennywise-csv``, ``splitwise-csv``, ``ihatemoney-json``,
         ``ihatemoney-csv``, ``spliit-json``, ``spliit-csv``, ``bank-csv``; detected when
-        left out. ``dry_run``: only report what would be created. ``member_map``: ``{name
+        left out. ``dry_run``: only report what would be created. ``skip_invalid``: import
+        the good rows and list each bad one in the report's ``invalid_rows`` (``row``,
+        ``column``, ``message``; ``invalid`` counts them), in a dry run too. ``member_map``: ``{name
         in the file: member id}``. ``bank_mapping``: a bank CSV's columns (a dict or
         :class:`~pennywise_client.models.BankMappingIn`), e.g. ``{"date": "Date",
         "description": "Text", "amount": "Amount"}``. Re-importing a file adds nothing.
@@ -818,6 +822,7 @@ class ImportCalls:
         fields: dict[str, Any] = {
             "format_": _or(format),
             "dry_run": dry_run,
+            "skip_invalid": skip_invalid,
             "member_map": UNSET
             if member_map is None
             else json.dumps({str(k): str(_id(v)) for k, v in member_map.items()}),

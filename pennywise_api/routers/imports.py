@@ -139,6 +139,13 @@ async def run(
     dry_run: Annotated[
         bool, Form(description="Report what the import would do, and write nothing.")
     ] = False,
+    skip_invalid: Annotated[
+        bool,
+        Form(
+            description="Import the good rows and leave out the bad ones, each listed in the "
+            "report's `invalid_rows` (row, column, message), rather than refuse the file."
+        ),
+    ] = False,
     member_map: Annotated[
         Json[dict[str, uuid.UUID]] | None,
         Form(
@@ -159,7 +166,8 @@ async def run(
         ),
     ] = None,
 ) -> imports.ImportReport:
-    """Import a file into the group: all of it or, with any bad row, none of it.
+    """Import a file into the group: all of it or, with any bad row, none of it
+    (`skip_invalid`: the good rows, and each bad one listed).
 
     Members and up import; only admins import files that bring new people (a member's dry
     run says so). Rows the group already has (by their import key) are skipped, so a
@@ -170,6 +178,7 @@ async def run(
     form = {
         "format": format,
         "dry_run": dry_run,
+        "skip_invalid": skip_invalid,
         "member_map": member_map,
         "currency": currency,
         "bank_mapping": bank_mapping.model_dump(mode="json") if bank_mapping else None,
@@ -183,7 +192,14 @@ async def run(
     )
     try:
         report = await imports.run(
-            session, user, group_id, file.file, format=format, options=options, dry_run=dry_run
+            session,
+            user,
+            group_id,
+            file.file,
+            format=format,
+            options=options,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
         )
     except ValidationError as exc:
         raise _located(exc) from None

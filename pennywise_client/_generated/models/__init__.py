@@ -31,6 +31,7 @@ from .health_read import HealthRead
 from .import_balance import ImportBalance
 from .import_report import ImportReport
 from .imported_member import ImportedMember
+from .invalid_row import InvalidRow
 from .invite_accept import InviteAccept
 from .invite_create import InviteCreate
 from .invite_created import InviteCreated
@@ -100,6 +101,7 @@ __all__ = (
     "ImportBalance",
     "ImportReport",
     "ImportedMember",
+    "InvalidRow",
     "InviteAccept",
     "InviteCreate",
     "InviteCreated",

@@ -24,6 +24,8 @@ class BodyImportsRun:
         file (File): The file to import, as the other app (or your bank) wrote it.
         format_ (BodyImportsRunFormatType0 | None | Unset): The file's format; detected from its content when left out.
         dry_run (bool | Unset): Report what the import would do, and write nothing. Default: False.
+        skip_invalid (bool | Unset): Import the good rows and leave out the bad ones, each listed in the report's
+            `invalid_rows` (row, column, message), rather than refuse the file. Default: False.
         member_map (None | str | Unset): JSON `{"name in the file": "member id"}` for people whose name differs between
             the apps; everyone else is matched by name (case-insensitive) or becomes a placeholder (admins only).
         currency (None | str | Unset): For files that do not say the currency (default: the group's).
@@ -34,6 +36,7 @@ class BodyImportsRun:
     file: File
     format_: BodyImportsRunFormatType0 | None | Unset = UNSET
     dry_run: bool | Unset = False
+    skip_invalid: bool | Unset = False
     member_map: None | str | Unset = UNSET
     currency: None | str | Unset = UNSET
     bank_mapping: None | str | Unset = UNSET
@@ -51,6 +54,8 @@ class BodyImportsRun:
             format_ = self.format_
 
         dry_run = self.dry_run
+
+        skip_invalid = self.skip_invalid
 
         member_map: None | str | Unset
         if isinstance(self.member_map, Unset):
@@ -81,6 +86,8 @@ class BodyImportsRun:
             field_dict["format"] = format_
         if dry_run is not UNSET:
             field_dict["dry_run"] = dry_run
+        if skip_invalid is not UNSET:
+            field_dict["skip_invalid"] = skip_invalid
         if member_map is not UNSET:
             field_dict["member_map"] = member_map
         if currency is not UNSET:
@@ -103,6 +110,9 @@ class BodyImportsRun:
 
         if not isinstance(self.dry_run, Unset):
             files.append(("dry_run", (None, str(self.dry_run).encode(), "text/plain")))
+
+        if not isinstance(self.skip_invalid, Unset):
+            files.append(("skip_invalid", (None, str(self.skip_invalid).encode(), "text/plain")))
 
         if not isinstance(self.member_map, Unset):
             if isinstance(self.member_map, str):
@@ -155,6 +165,8 @@ class BodyImportsRun:
 
         dry_run = d.pop("dry_run", UNSET)
 
+        skip_invalid = d.pop("skip_invalid", UNSET)
+
         def _parse_member_map(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -186,6 +198,7 @@ class BodyImportsRun:
             file=file,
             format_=format_,
             dry_run=dry_run,
+            skip_invalid=skip_invalid,
             member_map=member_map,
             currency=currency,
             bank_mapping=bank_mapping,

@@ -6,10 +6,13 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.currency_total import CurrencyTotal
     from ..models.import_balance import ImportBalance
     from ..models.imported_member import ImportedMember
+    from ..models.invalid_row import InvalidRow
 
 
 T = TypeVar("T", bound="ImportReport")
@@ -30,6 +33,8 @@ class ImportReport:
         totals (list[CurrencyTotal]):
         balances (list[ImportBalance]):
         warnings (list[str]):
+        invalid (int | Unset):  Default: 0.
+        invalid_rows (list[InvalidRow] | Unset):
     """
 
     format_: str
@@ -42,6 +47,8 @@ class ImportReport:
     totals: list[CurrencyTotal]
     balances: list[ImportBalance]
     warnings: list[str]
+    invalid: int | Unset = 0
+    invalid_rows: list[InvalidRow] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,6 +81,15 @@ class ImportReport:
 
         warnings = self.warnings
 
+        invalid = self.invalid
+
+        invalid_rows: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.invalid_rows, Unset):
+            invalid_rows = []
+            for invalid_rows_item_data in self.invalid_rows:
+                invalid_rows_item = invalid_rows_item_data.to_dict()
+                invalid_rows.append(invalid_rows_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -90,6 +106,10 @@ class ImportReport:
                 "warnings": warnings,
             }
         )
+        if invalid is not UNSET:
+            field_dict["invalid"] = invalid
+        if invalid_rows is not UNSET:
+            field_dict["invalid_rows"] = invalid_rows
 
         return field_dict
 
@@ -98,6 +118,7 @@ class ImportReport:
         from ..models.currency_total import CurrencyTotal
         from ..models.import_balance import ImportBalance
         from ..models.imported_member import ImportedMember
+        from ..models.invalid_row import InvalidRow
 
         d = dict(src_dict)
         format_ = d.pop("format")
@@ -135,6 +156,17 @@ class ImportReport:
 
         warnings = cast(list[str], d.pop("warnings"))
 
+        invalid = d.pop("invalid", UNSET)
+
+        _invalid_rows = d.pop("invalid_rows", UNSET)
+        invalid_rows: list[InvalidRow] | Unset = UNSET
+        if _invalid_rows is not UNSET:
+            invalid_rows = []
+            for invalid_rows_item_data in _invalid_rows:
+                invalid_rows_item = InvalidRow.from_dict(invalid_rows_item_data)
+
+                invalid_rows.append(invalid_rows_item)
+
         import_report = cls(
             format_=format_,
             dry_run=dry_run,
@@ -146,6 +178,8 @@ class ImportReport:
             totals=totals,
             balances=balances,
             warnings=warnings,
+            invalid=invalid,
+            invalid_rows=invalid_rows,
         )
 
         import_report.additional_properties = d

@@ -107,7 +107,8 @@ def sync_detailed(
 ) -> Response[ImportReport | Problem]:
     """Run
 
-     Import a file into the group: all of it or, with any bad row, none of it.
+     Import a file into the group: all of it or, with any bad row, none of it
+    (`skip_invalid`: the good rows, and each bad one listed).
 
     Members and up import; only admins import files that bring new people (a member's dry
     run says so). Rows the group already has (by their import key) are skipped, so a
@@ -151,7 +152,8 @@ def sync(
 ) -> ImportReport | Problem | None:
     """Run
 
-     Import a file into the group: all of it or, with any bad row, none of it.
+     Import a file into the group: all of it or, with any bad row, none of it
+    (`skip_invalid`: the good rows, and each bad one listed).
 
     Members and up import; only admins import files that bring new people (a member's dry
     run says so). Rows the group already has (by their import key) are skipped, so a
@@ -190,7 +192,8 @@ async def asyncio_detailed(
 ) -> Response[ImportReport | Problem]:
     """Run
 
-     Import a file into the group: all of it or, with any bad row, none of it.
+     Import a file into the group: all of it or, with any bad row, none of it
+    (`skip_invalid`: the good rows, and each bad one listed).
 
     Members and up import; only admins import files that bring new people (a member's dry
     run says so). Rows the group already has (by their import key) are skipped, so a
@@ -232,7 +235,8 @@ async def asyncio(
 ) -> ImportReport | Problem | None:
     """Run
 
-     Import a file into the group: all of it or, with any bad row, none of it.
+     Import a file into the group: all of it or, with any bad row, none of it
+    (`skip_invalid`: the good rows, and each bad one listed).
 
     Members and up import; only admins import files that bring new people (a member's dry
     run says so). Rows the group already has (by their import key) are skipped, so a
