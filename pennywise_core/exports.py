@@ -26,7 +26,9 @@ may export. Memory does not grow with the group: transactions are read in keyset
 * ``splitwise-csv``: Splitwise's layout: ``Date,Description,Category,Cost,Currency`` and one
   column per member holding their net (paid − owed); transfers have the category
   ``Payment``, income a negative cost; after an empty line, a ``Total balance`` row per
-  currency.
+  currency exactly as Splitwise writes it (the export's date, a single space in Category
+  and Cost: ``2026-06-30,Total balance, , ,EUR,-500.00,500.00``), so tools written for real
+  Splitwise files read it, and :mod:`pennywise_core.imports.splitwise` checks it.
 
 Every CSV starts with a UTF-8 BOM (so spreadsheets read the names right) and every text
 cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — and is not a
@@ -371,11 +373,11 @@ async def _pennywise_csv(
 async def _splitwise_csv(
     session: AsyncSession, group: Group, members: Sequence[Member]
 ) -> AsyncIterator[str]:
+    from pennywise_core.imports.splitwise import ENGLISH
+
     column = {m.id: i for i, m in enumerate(members)}
     out = _CsvBuffer()
-    out.row(
-        ("Date", "Description", "Category", "Cost", "Currency", *(m.display_name for m in members))
-    )
+    out.row((*ENGLISH.columns, *(m.display_name for m in members)))
     totals: dict[str, list[int]] = {}
     async for tx in _transactions(session, group.id, include_deleted=False):
         nets = [0] * len(members)
@@ -389,7 +391,7 @@ async def _splitwise_csv(
             (
                 tx.date.isoformat(),
                 tx.description,
-                "Payment" if tx.kind == "transfer" else (tx.category or ""),
+                ENGLISH.payment if tx.kind == "transfer" else (tx.category or ""),
                 format_amount(cost, tx.currency),
                 tx.currency,
                 *(format_amount(n, tx.currency) for n in nets),
@@ -397,9 +399,12 @@ async def _splitwise_csv(
         )
         if out.full():
             yield out.take()
+    # Splitwise's footer: a blank line, then per currency the export's date, "Total balance",
+    # a single space in Category and Cost, and each member's balance.
     out.row(())
+    today = dt.datetime.now(dt.UTC).date().isoformat()
     for code, sums in sorted(totals.items()):
-        out.row(("", "Total balance", "", "", code, *(format_amount(s, code) for s in sums)))
+        out.row((today, ENGLISH.total, " ", " ", code, *(format_amount(s, code) for s in sums)))
     yield out.take()
 
 

@@ -8,13 +8,10 @@ import re
 
 from pennywise_core.errors import ValidationError
 
+from . import splitwise
 from ._common import header_key
 
 _PENNYWISE_JSON = re.compile(r'"format"\s*:\s*"pennywise"|"format_version"\s*:')
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_CODE = re.compile(r"[A-Z]{3}")
-_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-_SPLITWISE_WORDS = frozenset({"date", "description", "category", "cost", "currency"})
 _HINT = (
     "give the format explicitly: pennywise-json, pennywise-csv, splitwise-csv, "
     "ihatemoney-json, ihatemoney-csv, spliit-json, spliit-csv, or bank-csv with a column mapping"
@@ -71,24 +68,9 @@ def _csv(text: str, *, complete: bool) -> str:
         return "ihatemoney-csv"
     if {"is reimbursement", "split mode"} <= names:
         return "spliit-csv"
-    if len(header) >= 6:
-        if set(header[:5]) == _SPLITWISE_WORDS:
-            return "splitwise-csv"
-        if len(rows) > 1 and _looks_like_splitwise_row(rows[1]):
-            return "splitwise-csv"
+    if splitwise.sniff(rows):  # a friend export's note line comes before its header
+        return "splitwise-csv"
     shown = ",".join(rows[0])[:120]
     raise ValidationError.at(
         "format", f"cannot tell the format of this CSV (its header is {shown!r}); {_HINT}"
-    )
-
-
-def _looks_like_splitwise_row(row: list[str]) -> bool:
-    """Date, description, category, cost, currency, then signed amounts: a Splitwise row."""
-    cells = [c.strip() for c in row]
-    return (
-        len(cells) >= 6
-        and bool(_ISO_DATE.fullmatch(cells[0]))
-        and bool(_NUMBER.fullmatch(cells[3]))
-        and bool(_CODE.fullmatch(cells[4]))
-        and all(_NUMBER.fullmatch(c) for c in cells[5:] if c)
     )

@@ -1,29 +1,60 @@
-"""Splitwise group CSV ("Export as spreadsheet").
+"""Splitwise's "Export as spreadsheet" CSV, group and friend exports: reader and words.
 
-``Date,Description,Category,Cost,Currency,<member 1>,<member 2>,…``: the first five
-columns are positional (their header words follow the user's language: ``Datum,
-Beschreibung,Kategorie,Kosten,Währung``, ``Date,Description,Catégorie,Coût,Devise``, …);
-each member cell is that member's *net* for the row, what they paid minus what they owe,
-so the cells of a row add up to zero. After an empty line, a last row with no date
-(``Total balance``) holds each member's balance: it is checked against the sums of the
-rows, per currency, and a mismatch is an error (the file is cut or was edited).
+The file, as Splitwise writes it::
 
-Reconstructing a row. The nets say who is owed (positive) and who owes (negative), not
-what each payer paid, so the row is rebuilt as the expense that has exactly those nets and
-costs ``Cost``: the negative members owe their net; what is left of the cost after them
-(``Cost − Σ positive nets``) is what the payers owe themselves, shared equally among them;
-each payer paid their net plus that. With one payer this is exact —
-``2023-09-01,Rent,Rent,1680,EUR,-560,-560,1120`` is 1680 paid by the third member, who
-owes 560, the other two 560 each (not a 1120 bill). A row whose category is ``Payment``
-with one payer and one receiver of the whole cost is a transfer. A negative cost is money
-received (income), rebuilt the same way with the signs turned. A row whose nets are all
-zero (someone paid only for themselves, and the file does not say who) is recorded as
-paid and owed equally by every member, which moves no balance.
+    Note: does not include group expenses          <- friend (1:1) exports only, then a
+                                                      blank line: the header is on line 3
+    Date,Description,Category,Cost,Currency,Ann,Bob,Carol
+                                                   <- often a blank line
+    2023-09-01,Rent,Rent,1680.00,EUR,-560.00,-560.00,1120.00
+    2023-09-03,Bob paid Carol,Payment,100.00,EUR,0.00,100.00,-100.00
+    ,,,,,,,                                        <- separators may be all-empty cells
+                                                   <- a blank line
+    2023-09-30,Total balance, , ,EUR,-560.00,-460.00,1020.00    <- one per currency
+
+The first five columns are positional; their header words, the payment category and the
+``Total balance`` label follow the user's language (:data:`WORDS`, which the Splitwise-style
+export of :mod:`pennywise_core.exports` writes in English). Lines end in LF or CRLF, the
+last one may have none, a BOM may lead. Blank lines and all-empty rows are skipped anywhere.
+
+Each member cell is that member's *net* for the row, paid minus owed (blank is 0), so the
+cells of a row add up to zero. Rebuilding a row: the nets say who is owed (positive) and who
+owes (negative), not what each payer paid, so the row becomes the transaction that has
+exactly those nets and costs ``Cost``: the negative members owe their net; what is left of
+the cost (``Cost − Σ positive nets``) is what the payers owe themselves, shared equally
+among them; each payer paid their net plus their part of that. With one payer this is
+exact — ``2023-09-01,Rent,Rent,1680,EUR,-560,-560,1120`` is 1680 paid by the third member,
+who owes 560, the other two 560 each (not a 1120 bill). With several payers (several
+positive cells) the balances are exact and the split between the payers is a choice the
+file leaves open. A ``Payment`` row (localized) with one payer and one receiver of the whole
+cost is a transfer. A negative cost is money received (income), rebuilt the same way with
+the signs turned.
+
+* **Someone paid only for themselves**: every member cell 0, the cost not. It moves no
+  balance and the file does not say who; it is kept as an expense paid and owed in equal
+  exact parts by every member column (so no balance moves, to the cent), with a note
+  saying so.
+* **Cost 0** with every cell 0 (Splitwise's "Settle all balances" marker) is skipped; cost 0
+  with non-zero cells is an impossible row and refused as such.
+* **A row with a blank Cost is never an expense.** It is a ``Total balance`` row: each
+  member's balance in its currency. It is a *check*: the member cells of the rows above in
+  that currency must add up to it, else the file is refused at that row, naming the member,
+  the currency and the difference. So after the import each member's balance moves by
+  exactly what the footer says (into an empty group: equals it). The report's warnings say
+  which footers were checked, or that the file had none.
+* **Two members may share a name** (two columns ``Alex``): the columns stay two people.
+  The first is ``Alex``, the next ``Alex (2)``, ``Alex (3)``…, each matched to a member of
+  the group by that name (or by ``member_map``) or added as a placeholder; a warning says
+  so.
+* Descriptions are kept as written (commas, quotes, any Unicode, trailing spaces); the
+  import key uses the stripped text, so a re-import adds nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import ClassVar, TextIO
 
 from pennywise_core.errors import FieldError
@@ -31,6 +62,7 @@ from pennywise_core.models import SplitMode, TransactionKind
 from pennywise_core.money import Currency, allocate, format_amount
 
 from ._common import (
+    MAX_DESCRIPTION,
     BaseParser,
     Cells,
     Columns,
@@ -41,12 +73,104 @@ from ._common import (
     Skipped,
     category,
     csv_rows,
+    header_key,
     notes,
 )
 
-PAYMENT_CATEGORIES = frozenset(
-    {"payment", "zahlung", "paiement", "pago", "pagamento", "betaling", "betalning", "płatność"}
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """What Splitwise writes in one language: the five fixed column headers, the footer's
+    label and the payment category."""
+
+    language: str
+    header: str
+    """The five fixed columns, comma-separated."""
+    total: str
+    payment: str
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(self.header.split(","))
+
+
+WORDS: tuple[Words, ...] = (
+    Words("en", "Date,Description,Category,Cost,Currency", "Total balance", "Payment"),
+    Words("de", "Datum,Beschreibung,Kategorie,Kosten,Währung", "Gesamtbilanz", "Zahlung"),
+    Words("es", "Fecha,Descripción,Categoría,Coste,Moneda", "Saldo total", "Pago"),
+    Words("pt", "Data,Descrição,Categoria,Custo,Moeda", "Saldo total", "Pagamento"),
+    Words("pl", "Data,Opis,Kategoria,Koszt,Waluta", "Całkowite saldo", "Płatność"),
+    Words("fr", "Date,Description,Catégorie,Coût,Devise", "Solde total", "Paiement"),
+    Words("it", "Data,Descrizione,Categoria,Costo,Valuta", "Saldo totale", "Pagamento"),
+    Words("nl", "Datum,Omschrijving,Categorie,Kosten,Valuta", "Totaal saldo", "Betaling"),
+    Words("sv", "Datum,Beskrivning,Kategori,Kostnad,Valuta", "Totalt saldo", "Betalning"),
 )
+"""Splitwise's words by language; the first is what our Splitwise-style export writes.
+
+Seen in real exports: English, German and Spanish (all three words), Portuguese (header,
+payment), Polish (header, footer). The others are Splitwise's app wording as best known.
+A wrong or missing word costs little: the header words are only a hint (the columns are
+positional), a footer is told by its blank Cost (an unknown label is a warning), and a
+payment whose word is unknown becomes an expense of one payer and one ower, with the same
+balances."""
+
+ENGLISH = WORDS[0]
+FRIEND_NOTE = "Note: does not include group expenses"
+"""The first line of a friend (1:1) export; a blank line follows, then the header."""
+
+_HEADERS = frozenset(tuple(header_key(w) for w in words.columns) for words in WORDS)
+_TOTALS = frozenset(words.total.casefold() for words in WORDS)
+_PAYMENTS = frozenset(words.payment.casefold() for words in WORDS)
+
+
+def is_payment(category_text: str) -> bool:
+    return category_text.strip().casefold() in _PAYMENTS
+
+
+def is_total_label(description: str) -> bool:
+    return description.strip().casefold() in _TOTALS
+
+
+def _filled(row: Sequence[str]) -> int:
+    return sum(1 for c in row if c.strip())
+
+
+def _is_preamble(row: Sequence[str]) -> bool:
+    """A line before the header: the friend export's note (or a title someone added)."""
+    return len(row) < 6 and _filled(row) == 1
+
+
+def sniff(rows: Sequence[Sequence[str]]) -> bool:
+    """Whether the first non-blank CSV rows of a file are a Splitwise export (for detection).
+
+    Preamble lines are passed over; then the header's first five words in any language of
+    :data:`WORDS`, or a first row shaped like a Splitwise row, tell it.
+    """
+    body = list(rows)
+    while body and _is_preamble(body[0]):
+        body.pop(0)
+    if not body or len(body[0]) < 6:
+        return False
+    if tuple(header_key(c.lstrip("'")) for c in body[0][:5]) in _HEADERS:
+        return True
+    return len(body) > 1 and _looks_like_row(body[1])
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CODE = re.compile(r"[A-Z]{3}")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+
+
+def _looks_like_row(row: Sequence[str]) -> bool:
+    """Date, description, category, cost, currency, then signed amounts."""
+    cells = [c.strip() for c in row]
+    return (
+        len(cells) >= 6
+        and bool(_ISO_DATE.fullmatch(cells[0]))
+        and bool(_NUMBER.fullmatch(cells[3]))
+        and bool(_CODE.fullmatch(cells[4]))
+        and all(_NUMBER.fullmatch(c) for c in cells[5:] if c)
+    )
 
 
 class SplitwiseCsvParser(BaseParser):
@@ -57,35 +181,23 @@ class SplitwiseCsvParser(BaseParser):
 
     def items(self, text: TextIO) -> Iterator[Item]:
         keys = KeyMaker("splitwise")
+        header: list[str] | None = None
         names: list[str] = []
-        header: list[str] = []
         totals: dict[str, list[int]] = {}
         currencies: dict[str, Currency] = {}
         bad_rows = 0
+        footers = 0
         for number, row in csv_rows(text):
-            if number == 1:
-                header = [c.strip() for c in row]
-                cells = Cells(1)
-                if len(header) < 6:
-                    cells.fail(
-                        "header",
-                        ",".join(row),
-                        "expected Date,Description,Category,Cost,Currency and then one "
-                        "column per member",
-                    )
-                seen: set[str] = set()
-                for cell in header[5:]:
-                    name = cells.name(cell or "member", cell)
-                    if name is not None and name.casefold() in seen:
-                        cells.fail(name, cell, "two columns have this member name")
-                    if name is not None:
-                        seen.add(name.casefold())
-                        names.append(name)
-                if cells.errors:
-                    yield Problem(tuple(cells.errors))
-                    return
-                continue
             if not any(c.strip() for c in row):
+                continue  # blank lines and all-empty separator rows, anywhere
+            if header is None:
+                if _is_preamble(row):
+                    continue
+                header = [c.strip() for c in row]
+                problem = self._header(number, row, names)
+                if problem is not None:
+                    yield problem
+                    return
                 continue
             if len(row) != len(header):
                 bad_rows += 1
@@ -98,7 +210,8 @@ class SplitwiseCsvParser(BaseParser):
                     )
                 )
                 continue
-            if not row[0].strip():
+            if not row[3].strip():
+                footers += 1
                 if bad_rows:
                     continue  # the sums are incomplete; the bad rows are reported already
                 problem = self._check_total(number, row, header, names, totals, currencies)
@@ -109,6 +222,49 @@ class SplitwiseCsvParser(BaseParser):
             if isinstance(item, Problem):
                 bad_rows += 1
             yield item
+        if header is None:
+            yield Problem(
+                (
+                    FieldError(
+                        ("row", 1, "header"),
+                        "the file has no header: expected Date,Description,Category,Cost,"
+                        "Currency and then one column per member",
+                    ),
+                )
+            )
+        elif not footers and not bad_rows:
+            self.context.warn(
+                "the file has no Total balance row, so the balances were not checked "
+                "against what Splitwise showed"
+            )
+
+    def _header(self, number: int, row: list[str], names: list[str]) -> Problem | None:
+        cells = Cells(number)
+        if len(row) < 6:
+            cells.fail(
+                "header",
+                ",".join(row),
+                "expected Date,Description,Category,Cost,Currency and then one column per member",
+            )
+            return Problem(tuple(cells.errors))
+        taken: set[str] = set()
+        for column, cell in enumerate(row[5:], start=6):
+            name = cells.name(cell.strip() or f"column {column}", cell)
+            if name is None:
+                continue
+            ref = name
+            if ref.casefold() in taken:
+                n = 2
+                while f"{name} ({n})".casefold() in taken:
+                    n += 1
+                ref = f"{name} ({n})"
+                self.context.warn(
+                    f"two columns are named {name}: column {column} is read as {ref}, "
+                    "another person (map it with member_map if they are a member here)"
+                )
+            taken.add(ref.casefold())
+            names.append(ref)
+        return Problem(tuple(cells.errors)) if cells.errors else None
 
     def _row(
         self,
@@ -122,12 +278,12 @@ class SplitwiseCsvParser(BaseParser):
     ) -> Item:
         cells = Cells(number)
         day = cells.iso_date(header[0] or "Date", row[0])
-        description = cells.description(header[1] or "Description", row[1])
+        description = _description(cells, header[1] or "Description", row[1])
         currency = cells.currency(header[4] or "Currency", row[4])
         cost = cells.amount(header[3] or "Cost", row[3], currency, signed=True)
         nets: list[int] = []
         for name, cell in zip(names, row[5:], strict=True):
-            value = cells.amount(name, cell or "0", currency, signed=True)
+            value = cells.amount(name, cell.strip() or "0", currency, signed=True)
             nets.append(value or 0)
         if cells.errors or day is None or description is None or currency is None or cost is None:
             return Problem(tuple(cells.errors))
@@ -145,19 +301,25 @@ class SplitwiseCsvParser(BaseParser):
             sums[i] += net
         if cost == 0:
             if any(nets):
-                cells.fail(header[3] or "Cost", row[3], "is 0 but the member cells are not")
+                cells.fail(
+                    header[3] or "Cost",
+                    row[3],
+                    "is 0 but the member cells are not: an impossible row (nothing was "
+                    "spent, yet balances move)",
+                )
                 return Problem(tuple(cells.errors))
             return Skipped(number, "the cost is 0")
-        built = _rebuild(cost, nets, names, currency, is_payment=_is_payment(row[2]))
+        built = _rebuild(cost, nets, names, currency, is_payment=is_payment(row[2]))
         if isinstance(built, str):
             cells.fail(header[3] or "Cost", row[3], built)
             return Problem(tuple(cells.errors))
-        kind, paid_by, split_mode, split = built
+        kind, paid_by, split_mode, split, note = built
         cat = category(row[2])
+        text, full = description
         key = keys.content(
             day,
             (
-                description[0],
+                _key_text(text),
                 (cat or "").casefold(),
                 str(cost),
                 code,
@@ -170,7 +332,7 @@ class SplitwiseCsvParser(BaseParser):
             row=number,
             key=key,
             kind=kind,
-            description=description[0],
+            description=text,
             amount=abs(cost),
             currency=currency,
             date=day,
@@ -178,7 +340,7 @@ class SplitwiseCsvParser(BaseParser):
             split_mode=split_mode,
             split=split,
             category=cat,
-            notes=notes(description[1]),
+            notes=notes(full, note),
         )
 
     def _check_total(
@@ -190,6 +352,7 @@ class SplitwiseCsvParser(BaseParser):
         totals: dict[str, list[int]],
         currencies: dict[str, Currency],
     ) -> Problem | None:
+        """A row with a blank Cost: the members' balances per currency, checked."""
         cells = Cells(number)
         code = row[4].strip()
         if not code:
@@ -197,35 +360,76 @@ class SplitwiseCsvParser(BaseParser):
                 cells.fail(
                     header[4] or "Currency",
                     row[4],
-                    "the total row names no currency and the file has several",
+                    "the Total balance row names no currency and the file has several",
                 )
                 return Problem(tuple(cells.errors))
             code = next(iter(currencies), self.context.group_currency)
         currency = cells.currency(header[4] or "Currency", code)
         if currency is None:
             return Problem(tuple(cells.errors))
-        sums = totals.get(currency.code, [0] * len(names))
+        code = currency.code
+        sums = totals.get(code, [0] * len(names))
         for i, (name, cell) in enumerate(zip(names, row[5:], strict=True)):
-            given = cells.amount(name, cell or "0", currency, signed=True)
+            given = cells.amount(name, cell.strip() or "0", currency, signed=True)
             if given is not None and given != sums[i]:
                 cells.fail(
                     name,
                     cell,
-                    f"the total balance of {name} does not match the rows above, which add "
-                    f"up to {format_amount(sums[i], currency)} {currency.code}; "
-                    "the file is incomplete or was edited",
+                    f"the Total balance of {name} in {code} is {format_amount(given, code)}, "
+                    f"but the rows above add up to {format_amount(sums[i], code)} {code}: "
+                    f"a difference of {format_amount(given - sums[i], code)} {code}; the file "
+                    "is incomplete or was edited",
                 )
-        return Problem(tuple(cells.errors)) if cells.errors else None
+        if cells.errors:
+            return Problem(tuple(cells.errors))
+        label = row[1].strip()
+        if not is_total_label(label):
+            self.context.warn(
+                f"row {number} has no cost, so it is read as a Total balance row (checked, "
+                f"not imported), though its description is {label!r}"
+            )
+        self.context.warn(
+            f"row {number}: the Total balance in {code} matches the rows for all "
+            f"{len(names)} members"
+        )
+        return None
 
 
-def _is_payment(text: str) -> bool:
-    return text.strip().casefold() in PAYMENT_CATEGORIES
+def _description(cells: Cells, column: str, text: str) -> tuple[str, str | None] | None:
+    """The description as written (trailing spaces too); the full text as a note when
+    it had to be shortened."""
+    if not text.strip():
+        cells.fail(column, text, "must not be empty")
+        return None
+    if len(text) > MAX_DESCRIPTION:
+        return text[: MAX_DESCRIPTION - 1] + "…", text
+    return text, None
+
+
+def _key_text(description: str) -> str:
+    """The description as the import key has always seen it: stripped, then shortened."""
+    value = description.strip()
+    if len(value) > MAX_DESCRIPTION:
+        return value[: MAX_DESCRIPTION - 1] + "…"
+    return value
+
+
+_SELF_PAID = (
+    "Splitwise export: this row moves nobody's balance (someone paid only for themselves) "
+    "and the file does not say who; recorded as paid and owed equally by every member"
+)
 
 
 def _rebuild(
     cost: int, nets: list[int], names: list[str], currency: Currency, *, is_payment: bool
 ) -> (
-    tuple[TransactionKind, list[tuple[str, str | None]], SplitMode, list[tuple[str, str | None]]]
+    tuple[
+        TransactionKind,
+        list[tuple[str, str | None]],
+        SplitMode,
+        list[tuple[str, str | None]],
+        str | None,
+    ]
     | str
 ):
     """The transaction with exactly these nets and this cost (see the module docstring)."""
@@ -251,16 +455,15 @@ def _rebuild(
             [(payers[0][0], None)],
             SplitMode.EQUAL,
             [(owers[0][0], None)],
+            None,
         )
     if not payers:
-        # All nets zero: paid and owed alike by everyone; no balance moves.
-        parts = allocate(total, [1] * len(names))
-        return (
-            kind,
-            [(n, money(p)) for n, p in zip(names, parts, strict=True) if p],
-            SplitMode.EQUAL,
-            [(n, None) for n in names],
-        )
+        # All nets zero: paid and owed alike, in the same exact parts; no balance moves.
+        equal = allocate(total, [1] * len(names))
+        parts: list[tuple[str, str | None]] = [
+            (n, money(p)) for n, p in zip(names, equal, strict=True) if p
+        ]
+        return kind, parts, SplitMode.EXACT, parts, _SELF_PAID
     own = allocate(total - owed_to_payers, [1] * len(payers))
     paid_by: list[tuple[str, str | None]] = [
         (name, money(v + o)) for (name, v), o in zip(payers, own, strict=True)
@@ -270,7 +473,16 @@ def _rebuild(
     split: list[tuple[str, str | None]] = [
         (name, money(owes[name])) for name in names if owes.get(name)
     ]
-    return kind, paid_by, SplitMode.EXACT, split
+    return kind, paid_by, SplitMode.EXACT, split, None
 
 
-__all__ = ["SplitwiseCsvParser"]
+__all__ = [
+    "ENGLISH",
+    "FRIEND_NOTE",
+    "WORDS",
+    "SplitwiseCsvParser",
+    "Words",
+    "is_payment",
+    "is_total_label",
+    "sniff",
+]
