@@ -109,3 +109,22 @@ def bench(session: nox.Session) -> None:
     for script in scripts:
         session.log(f"--- {script.relative_to(ROOT)}")
         session.run("python", str(script), *session.posargs, env={"PYTHONUNBUFFERED": "1"})
+
+
+@nox.session(python=PYTHON)
+def deploy_check(session: nox.Session) -> None:
+    """The deployment files, offline: actionlint on the workflow (with shellcheck on its
+    run: scripts), hadolint on the Dockerfile, and tests/deploy/ (compose.yaml, render.yaml,
+    railway.json, .env.example and the workflow against what they must contain)."""
+    install(session, "deploy")
+    session.run("actionlint", "-color", ".github/workflows/ci.yml")
+    session.run("hadolint", "Dockerfile")
+    session.run("pytest", "tests/deploy", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def image_rehearsal(session: nox.Session) -> None:
+    """What the Docker image does, without Docker: the wheel into a fresh venv, the
+    migration one-shot and `pennywise serve` on a throwaway PostgreSQL database, and a
+    smoke flow over HTTP (scripts/rehearse_image.py; standard library only)."""
+    session.run("python", "scripts/rehearse_image.py", env={"PYTHONUNBUFFERED": "1"})
