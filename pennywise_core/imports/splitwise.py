@@ -212,8 +212,11 @@ class SplitwiseCsvParser(BaseParser):
                 continue
             if not row[3].strip():
                 footers += 1
-                if bad_rows:
-                    continue  # the sums are incomplete; the bad rows are reported already
+                if bad_rows:  # the sums are incomplete; the bad rows are reported already
+                    self.context.warn(
+                        "the Total balance rows were not checked: some rows above them are bad"
+                    )
+                    continue
                 problem = self._check_total(number, row, header, names, totals, currencies)
                 if problem is not None:
                     yield problem

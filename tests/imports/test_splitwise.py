@@ -393,6 +393,14 @@ class TestFriendExport:
         [error] = caught.value.errors
         assert error.loc == ("row", 6, "Date")
 
+    async def test_a_title_line_before_the_note(self, session) -> None:
+        # Seen in a shared sample: the file's name on a line of its own, then the note.
+        world = await empty_group(session)
+        data = b"sam-and-alex_2026-10-03_export\n" + fixture("splitwise_friend.csv")
+        report = await run_bytes(session, world.owner, world.group_id, data)
+        assert report.format == "splitwise-csv"
+        assert await balances(session, world.group_id) == footer("friend")
+
     async def test_a_self_paid_row_moves_nothing(self, session) -> None:
         world = await empty_group(session)
         await run_file(session, world.owner, world.group_id, "splitwise_friend.csv")
@@ -458,6 +466,16 @@ class TestFooterCheck:
         report = await run_bytes(session, world.owner, world.group_id, data)
         assert report.created == 1
         assert any("no Total balance row" in w for w in report.warnings)
+
+    async def test_with_skip_invalid_the_footer_is_not_checked_and_says_so(self, session) -> None:
+        # The footer counts the bad row; balances without it cannot equal the footer.
+        world = await empty_group(session)
+        data = fixture("splitwise_no_newline.csv").replace(b"2026-03-02,", b"02/03/2026,")
+        report = await run_bytes(session, world.owner, world.group_id, data, skip_invalid=True)
+        assert (report.created, report.invalid) == (2, 1)
+        assert report.invalid_rows[0].row == 3
+        assert any("Total balance rows were not checked" in w for w in report.warnings)
+        assert not any("matches the rows" in w for w in report.warnings)
 
     async def test_cost_zero_with_balances_is_a_bad_row(self, session) -> None:
         world = await empty_group(session)
