@@ -26,10 +26,15 @@ from pennywise_api.logs import configure_logging, get_logger
 from pennywise_api.middleware import (
     REQUEST_ID_HEADER,
     BodySizeLimitMiddleware,
+    DatabaseRetryMiddleware,
     RequestContextMiddleware,
     SettingsMiddleware,
 )
-from pennywise_api.problems import install_exception_handlers, problem_schemas
+from pennywise_api.problems import (
+    install_exception_handlers,
+    problem_responses,
+    problem_schemas,
+)
 from pennywise_api.routers import (
     activity,
     api_tokens,
@@ -131,6 +136,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     middleware = [
         Middleware(RequestContextMiddleware),
         Middleware(BodySizeLimitMiddleware, routes=[imports.body_limit(settings)]),
+        Middleware(DatabaseRetryMiddleware),
     ]
     if settings.cors_origins:
         middleware.insert(
@@ -177,7 +183,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     install_exception_handlers(app)
     app.add_exception_handler(IdempotentReplay, replay_handler)
     for router in ROUTERS:
-        app.include_router(router, prefix=API_PREFIX)
+        # Any route that touches the database may answer 503 (DatabaseRetryMiddleware).
+        app.include_router(router, prefix=API_PREFIX, responses=problem_responses(503))
     app.include_router(health.router)
     install_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

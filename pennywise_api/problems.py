@@ -18,7 +18,10 @@ plain data; this module renders it, FastAPI's request validation errors (and an 
 body, which FastAPI calls a 400: a 422 here too), Starlette's routing errors (404, 405, with
 an ``Allow`` header naming every method of the resource) and the body-size limit (413) in
 that one shape. Unexpected exceptions
-become a bare 500 problem in :mod:`pennywise_api.middleware`, never with internals.
+become a bare 500 problem in :mod:`pennywise_api.middleware`, never with internals; a
+database that is unreachable, or a transaction that kept being rolled back for a deadlock
+or a serialization failure, becomes a 503 with ``Retry-After`` there
+(:class:`~pennywise_api.middleware.DatabaseRetryMiddleware`).
 
 Routes declare every status they can return with :func:`problem_responses`, so the OpenAPI
 document is honest about them.
@@ -286,6 +289,18 @@ def internal_error_body(request_id: str | None, path: str) -> dict[str, Any]:
     ).model_dump(mode="json", exclude_none=True)
 
 
+def unavailable_body(request_id: str | None, path: str, detail: str) -> dict[str, Any]:
+    """The body of a 503: the database is busy or away; the client should retry later."""
+    return Problem(
+        type=problem_type("service-unavailable"),
+        title="Service unavailable",
+        status=503,
+        detail=detail,
+        instance=path,
+        request_id=request_id,
+    ).model_dump(mode="json", exclude_none=True)
+
+
 # --- declaring them on routes ---------------------------------------------------------------
 
 _DESCRIPTIONS = {
@@ -298,7 +313,7 @@ _DESCRIPTIONS = {
     413: "The request body is too large",
     422: "Invalid input; `errors` lists every bad value",
     429: "Too many attempts; retry after `Retry-After` seconds",
-    503: "Not ready",
+    503: "The database is busy or cannot be reached; retry after `Retry-After` seconds",
 }
 
 _PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -312,7 +327,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
             "description": _DESCRIPTIONS.get(status, _title(status)),
             "content": {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}},
         }
-        if status == 429:
+        if status in (429, 503):
             entry["headers"] = {
                 "Retry-After": {
                     "description": "Seconds to wait before trying again.",

@@ -52,6 +52,11 @@ def call(ctx: typer.Context, work: Callable[[Backend], Awaitable[T]]) -> T:
     chosen = options(ctx)
 
     async def main() -> T:
+        if not chosen.api_url:
+            # Local: one transaction, run again if PostgreSQL rolls it back for a deadlock.
+            from pennywise_cli.backends import local
+
+            return await local.run(chosen.database_url, work)
         async with open_backend(
             api_url=chosen.api_url, database_url=chosen.database_url
         ) as backend:

@@ -13,12 +13,16 @@ caller owns the transaction::
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
@@ -65,16 +69,23 @@ def async_url(url: str) -> str:
 def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
     """An async engine for ``url`` (default: ``PENNYWISE_DATABASE_URL`` or embedded SQLite).
 
-    For SQLite the parent directory is created, foreign keys are switched on for every
-    connection (SQLite leaves them off by default), and WAL journaling lets readers work
-    while a writer writes.
+    No engine ever shows a statement's parameters (``hide_parameters``): not in the text of
+    an error, so not in a logged traceback, and not in the echo. They hold password hashes,
+    token digests and emails.
+
+    For SQLite a new database file is created readable by its owner only (``0600``, in a
+    new ``0700`` directory): it holds every user's password hash and tokens. Foreign keys
+    are switched on for every connection (SQLite leaves them off by default), and WAL
+    journaling lets readers work while a writer writes. PostgreSQL connections are checked
+    before use (``pool_pre_ping``), so a restarted server costs no request once it is back.
     """
     settings = get_settings()
     url = async_url(url or settings.database_url)
     parsed = make_url(url)
+    kwargs["hide_parameters"] = True
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and "mode=memory" not in url:
+            _create_private_file(Path(parsed.database).expanduser())
         engine = _create_async_engine(url, echo=settings.database_echo, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
@@ -83,6 +94,15 @@ def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
     if settings.database_pooler == "transaction":
         kwargs["connect_args"] = {**kwargs.get("connect_args", {}), **NO_STATEMENT_CACHE}
     return _create_async_engine(url, echo=settings.database_echo, **kwargs)
+
+
+def _create_private_file(path: Path) -> None:
+    # SQLite would create the file with the process's umask (0644 as a rule). An empty file
+    # is an empty database to SQLite, which also gives its -wal and -shm files the mode of
+    # the database file. An existing file is left as its owner set it.
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -133,6 +153,61 @@ async def begin_snapshot(session: AsyncSession) -> None:
         raise RuntimeError("begin_snapshot() must come before the session's first statement")
     if not reads_one_snapshot(session):
         await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+# --- failures worth retrying, and an unreachable database --------------------------------
+
+RETRYABLE_SQLSTATES: Final = frozenset({"40001", "40P01"})
+"""serialization_failure and deadlock_detected: PostgreSQL rolled the whole transaction back
+and running it again, from its first statement, is the documented answer."""
+
+_UNAVAILABLE_SQLSTATES: Final = frozenset({"57P01", "57P02", "57P03", "53300"})
+"""admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections (and the whole
+class 08, connection_exception): the server is going away, not up yet, or full."""
+
+MAX_ATTEMPTS: Final = 4
+"""How many times one database transaction that keeps failing with an :func:`is_retryable`
+error is run in all: by the API's ``DatabaseRetryMiddleware`` and the CLI's local backend."""
+
+RETRY_AFTER_SECONDS: Final = 1
+"""What a 503 says in ``Retry-After`` when the database is busy or away."""
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        orig = getattr(current, "orig", None)
+        todo.append(orig if isinstance(orig, BaseException) else None)
+        todo.extend((current.__cause__, current.__context__))
+
+
+def _sqlstates(exc: BaseException) -> set[str]:
+    return {code for e in _chain(exc) if isinstance(code := getattr(e, "sqlstate", None), str)}
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database rolled the transaction back and running it again
+    may succeed: a serialization failure or a deadlock (SQLSTATE 40001, 40P01). The one
+    rule the API's middleware and the CLI's local backend both ask."""
+    return bool(_sqlstates(exc) & RETRYABLE_SQLSTATES)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached: connection refused or lost,
+    shutting down or starting up. Not retried in place (a connection lost during COMMIT
+    leaves unknown whether it landed): answered "try again later" (the API's 503)."""
+    for e in _chain(exc):
+        if isinstance(e, DBAPIError) and e.connection_invalidated:
+            return True
+        if isinstance(e, ConnectionError | TimeoutError):  # refused, reset, timed out
+            return True
+    return any(c.startswith("08") or c in _UNAVAILABLE_SQLSTATES for c in _sqlstates(exc))
 
 
 # --- the schema's revision ---------------------------------------------------------------

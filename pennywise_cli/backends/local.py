@@ -22,7 +22,7 @@ import getpass
 import os
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import AsyncExitStack
 from pathlib import Path
 from types import TracebackType
@@ -30,6 +30,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from pennywise_core import db
@@ -65,6 +66,7 @@ LOCAL_EMAIL = "local@pennywise.invalid"
 
 JSON = dict[str, Any]
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 def local_display_name() -> str:
@@ -201,6 +203,9 @@ class LocalBackend:
         self._engine: AsyncEngine | None = None
         self._session: AsyncSession | None = None
         self._user: User | None = None
+        self.replayable = True
+        """Whether running the command's work again would do the same: not once it read a
+        stream that cannot be read again (stdin) or wrote output (an export)."""
 
     async def __aenter__(self) -> LocalBackend:
         try:
@@ -424,6 +429,8 @@ class LocalBackend:
             assert progress is not None
             progress(step.phase, step.rows, step.bytes_read)
 
+        if not isinstance(source, str | os.PathLike):
+            self.replayable = False
         with _opened(source) as file:
             try:
                 result = await imports.run(
@@ -443,6 +450,7 @@ class LocalBackend:
     async def export(self, group_id: str, out: IO[bytes], *, format: str) -> None:
         from pennywise_core import exports
 
+        self.replayable = False
         group = _id(group_id, "group")
         if db.reads_one_snapshot(self.session):
             await exports.write(self.session, self.user, group, out, format=format)
@@ -453,3 +461,21 @@ class LocalBackend:
         async with db.session_factory(self._engine)() as snapshot:
             await db.begin_snapshot(snapshot)
             await exports.write(snapshot, self.user, group, out, format=format)
+
+async def run(database_url: str | None, work: Callable[[LocalBackend], Awaitable[T]]) -> T:
+    """``work`` with a local backend: one database transaction, committed when it returns.
+
+    On PostgreSQL, a transaction the database rolled back for a deadlock or a serialization
+    failure (:func:`pennywise_core.db.is_retryable`) is run again, up to
+    :data:`~pennywise_core.db.MAX_ATTEMPTS` times in all, unless the work can no longer be
+    repeated (:attr:`LocalBackend.replayable`). Nothing of a rolled-back run was committed.
+    """
+    for attempt in range(1, db.MAX_ATTEMPTS + 1):
+        backend = LocalBackend(database_url)
+        try:
+            async with backend:
+                return await work(backend)
+        except DBAPIError as exc:
+            if attempt == db.MAX_ATTEMPTS or not backend.replayable or not db.is_retryable(exc):
+                raise
+    raise AssertionError("unreachable")

@@ -56,7 +56,8 @@ def sync_detailed(
 ) -> Response[Problem | ReadinessRead]:
     """Ready
 
-     Ok when the database answers and its schema is at this version's revision.
+     Ok when the database answers and its schema is at this version's revision; else a
+    503 with ``Retry-After``, until the database is back (no restart needed).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -81,7 +82,8 @@ def sync(
 ) -> Problem | ReadinessRead | None:
     """Ready
 
-     Ok when the database answers and its schema is at this version's revision.
+     Ok when the database answers and its schema is at this version's revision; else a
+    503 with ``Retry-After``, until the database is back (no restart needed).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,7 +104,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | ReadinessRead]:
     """Ready
 
-     Ok when the database answers and its schema is at this version's revision.
+     Ok when the database answers and its schema is at this version's revision; else a
+    503 with ``Retry-After``, until the database is back (no restart needed).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,7 +128,8 @@ async def asyncio(
 ) -> Problem | ReadinessRead | None:
     """Ready
 
-     Ok when the database answers and its schema is at this version's revision.
+     Ok when the database answers and its schema is at this version's revision; else a
+    503 with ``Retry-After``, until the database is back (no restart needed).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
