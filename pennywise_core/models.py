@@ -41,6 +41,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+# Stored by the models; importable from here as before.
+from pennywise_core.vocabulary import Role as Role
+from pennywise_core.vocabulary import SplitMode as SplitMode
+from pennywise_core.vocabulary import TransactionKind as TransactionKind
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -105,36 +110,6 @@ class Base(DeclarativeBase):
         Decimal: DecimalText,
         date: Date,
     }
-
-
-class Role(enum.StrEnum):
-    """A member's role in a group, from most to least powerful."""
-
-    OWNER = "owner"
-    ADMIN = "admin"
-    MEMBER = "member"
-    VIEWER = "viewer"
-
-    @property
-    def rank(self) -> int:
-        return _ROLE_RANK[self]
-
-
-_ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.ADMIN: 2, Role.OWNER: 3}
-
-
-class TransactionKind(enum.StrEnum):
-    EXPENSE = "expense"
-    INCOME = "income"
-    TRANSFER = "transfer"
-
-
-class SplitMode(enum.StrEnum):
-    EQUAL = "equal"
-    SHARES = "shares"
-    PERCENT = "percent"
-    EXACT = "exact"
-    ADJUSTMENT = "adjustment"
 
 
 def _str_enum(cls: type[enum.StrEnum], name: str) -> Enum:

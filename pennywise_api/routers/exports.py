@@ -20,7 +20,7 @@ import tempfile
 import unicodedata
 import uuid
 from collections.abc import AsyncIterator
-from typing import IO, Annotated, Any, Literal
+from typing import IO, Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query
@@ -28,14 +28,14 @@ from fastapi.responses import StreamingResponse
 
 from pennywise_api.deps import StreamingReadUser, StreamingSessionDep
 from pennywise_api.responses import problem_responses
-from pennywise_core import exports
+from pennywise_core import exports, vocabulary
 from pennywise_core.services import groups
 
 router = APIRouter(prefix="/groups/{group_id}/export", tags=["exports"])
 
-ExportFormat = Literal["pennywise-json", "pennywise-csv", "splitwise-csv"]
-""":data:`pennywise_core.exports.FORMATS`, spelled out for the OpenAPI document (a test
-keeps the two equal)."""
+ExportFormat = vocabulary.ExportFormatName
+""":data:`pennywise_core.vocabulary.EXPORT_FORMATS` as a ``Literal`` (for the OpenAPI
+document)."""
 
 _SPOOL_IN_MEMORY = 1 << 20
 _CHUNK = 1 << 16

@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from pydantic import Json
@@ -40,7 +40,7 @@ from pennywise_api.deps import (
 from pennywise_api.middleware import BodyLimit
 from pennywise_api.responses import problem_responses
 from pennywise_api.schemas import BankMappingIn
-from pennywise_core import imports
+from pennywise_core import imports, vocabulary
 from pennywise_core.errors import FieldError, ValidationError
 from pennywise_core.schemas import CurrencyCode
 from pennywise_core.services import idempotency
@@ -48,18 +48,9 @@ from pennywise_core.settings import Settings
 
 router = APIRouter(prefix="/groups/{group_id}/imports", tags=["imports"])
 
-ImportFormat = Literal[
-    "pennywise-json",
-    "pennywise-csv",
-    "splitwise-csv",
-    "ihatemoney-json",
-    "ihatemoney-csv",
-    "spliit-json",
-    "spliit-csv",
-    "bank-csv",
-]
-""":data:`pennywise_core.imports.FORMATS`, spelled out for the OpenAPI document (a test
-keeps the two equal)."""
+ImportFormat = vocabulary.ImportFormatName
+""":data:`pennywise_core.vocabulary.IMPORT_FORMATS` as a ``Literal`` (for the OpenAPI
+document)."""
 
 _CHUNK = 1 << 16
 _PATH = re.compile(re.escape(API_PREFIX) + r"/groups/[^/]+/imports/?")

@@ -13,12 +13,15 @@ One call does it (an adapter passes what it was given)::
 
 ``report`` is an :class:`ImportReport` (a pydantic model): rows read, transactions created
 (or that would be, in a dry run), rows already imported, new placeholder members, totals per
-currency and the resulting balances, and warnings. Like every service, ``run`` flushes and
-never commits: the caller's commit makes the import true, all of it or none of it.
+currency and the resulting balances, warnings, and what the file says that Pennywise cannot
+act on yet but kept in the notes (:class:`KeptInNotes`: recurrences, original amounts).
+Like every service, ``run`` flushes and never commits: the caller's commit makes the import
+true, all of it or none of it.
 
-Formats (:data:`FORMATS`): ``pennywise-json`` (lossless), ``pennywise-csv``,
-``splitwise-csv``, ``ihatemoney-json``, ``ihatemoney-csv``, ``spliit-json``, ``spliit-csv``,
-``bank-csv`` (needs ``ImportOptions(bank=BankMapping(...))``). :func:`detect` tells the
+Formats (:data:`FORMATS`, from :mod:`pennywise_core.vocabulary`): ``pennywise-json``
+(lossless), ``pennywise-csv``, ``splitwise-csv``, ``ihatemoney-json``, ``ihatemoney-csv``,
+``spliit-json``, ``spliit-csv``, ``cospend-csv``, ``bank-csv`` (needs
+``ImportOptions(bank=BankMapping(...))``). :func:`detect` tells the
 format from the first bytes; a file it cannot tell is a 422 that lists the formats.
 
 Behaviour
@@ -78,6 +81,7 @@ from ._engine import (
     ImportedMember,
     ImportReport,
     InvalidRow,
+    KeptInNotes,
     Progress,
     run,
 )
@@ -93,6 +97,7 @@ __all__ = [
     "ImportReport",
     "ImportedMember",
     "InvalidRow",
+    "KeptInNotes",
     "Progress",
     "detect",
     "run",

@@ -101,6 +101,9 @@ class Record:
     updated_at: dt.datetime | None = None
     entries: list[tuple[str, int, int]] | None = None
     """The entries the source says this computes to (Pennywise JSON): checked, not trusted."""
+    kept: tuple[str, ...] = ()
+    """The source's fields that Pennywise cannot act on yet (a recurrence, a conversion),
+    written into ``notes`` so nothing is dropped; the report counts them per field."""
 
 
 @dataclass(frozen=True, slots=True)

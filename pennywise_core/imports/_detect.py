@@ -7,14 +7,16 @@ import io
 import re
 
 from pennywise_core.errors import ValidationError
+from pennywise_core.vocabulary import IMPORT_FORMATS
 
-from . import splitwise
+from . import cospend, splitwise
 from ._common import header_key
 
 _PENNYWISE_JSON = re.compile(r'"format"\s*:\s*"pennywise"|"format_version"\s*:')
 _HINT = (
-    "give the format explicitly: pennywise-json, pennywise-csv, splitwise-csv, "
-    "ihatemoney-json, ihatemoney-csv, spliit-json, spliit-csv, or bank-csv with a column mapping"
+    "give the format explicitly: "
+    + ", ".join(f for f in IMPORT_FORMATS if f != "bank-csv")
+    + ", or bank-csv with a column mapping"
 )
 
 
@@ -64,6 +66,8 @@ def _csv(text: str, *, complete: bool) -> str:
     names = set(header)
     if {"date", "description", "amount", "paid_by", "split"} <= names:
         return "pennywise-csv"
+    if cospend.sniff(rows):  # before ihatemoney: older Cospend bills have its columns
+        return "cospend-csv"
     if {"what", "amount", "date", "payer_name", "owers"} <= names:
         return "ihatemoney-csv"
     if {"is reimbursement", "split mode"} <= names:

@@ -132,6 +132,18 @@ class ImportBalance(pydantic.BaseModel):
     balance: str
 
 
+class KeptInNotes(pydantic.BaseModel):
+    """A field of the source that Pennywise cannot act on yet (a recurrence rule, the
+    original amount of a converted expense), kept in the transactions' notes."""
+
+    field: str
+    """The source's name for it (``recurrenceRule``, ``repeat``, ``originalAmount``…)."""
+    transactions: int
+    """Created transactions (dry run: that would be) whose notes keep it."""
+    rows: list[int]
+    """The first rows of the file that carry it (at most 10)."""
+
+
 class InvalidRow(pydantic.BaseModel):
     """A bad cell of a row that ``skip_invalid`` left out: where it is, and what is wrong."""
 
@@ -166,6 +178,8 @@ class ImportReport(pydantic.BaseModel):
     """Bad rows left out (``skip_invalid``; without it a bad row fails the import)."""
     invalid_rows: list[InvalidRow] = []
     """Each bad cell of those rows, in the file's order (up to ``error_limit``)."""
+    kept_in_notes: list[KeptInNotes] = []
+    """What the file says that Pennywise cannot act on yet, kept in the notes, per field."""
 
 
 # --- members --------------------------------------------------------------------------------
@@ -331,6 +345,8 @@ class _Run:
         self.skipped = 0
         self.totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         self.counts: dict[str, int] = defaultdict(int)
+        self.kept: dict[str, tuple[int, list[int]]] = {}
+        """Per kept field: transactions, first rows (see :class:`KeptInNotes`)."""
         self._deltas: dict[str, dict[int, int]] = defaultdict(dict)
         """Per currency, ``{member index: Σpaid − Σowed}`` of every member a row touches."""
         self.batch: list[Record] = []
@@ -691,6 +707,8 @@ class _Run:
             self._named.update(resolve(ref) for ref, _ in record.split)
         code = record.currency.code
         self.created += 1
+        if record.kept:
+            self._keep(record)
         self.counts[code] += 1
         self.totals[code][record.kind._value_] += record.amount
         if record.deleted_at is None:
@@ -699,6 +717,13 @@ class _Run:
             for m, paid, owed in entries:
                 deltas[m] = get(m, 0) + paid - owed
         return entries, params
+
+    def _keep(self, record: Record) -> None:
+        for name in record.kept:
+            count, rows = self.kept.get(name, (0, []))
+            if len(rows) < 10:
+                rows.append(record.row)
+            self.kept[name] = (count + 1, rows)
 
     def _compute_checked(self, record: Record) -> tuple[list[tuple[int, int, int]], str] | None:
         """The full path: through the input schemas and :func:`compute`, errors located."""
@@ -904,6 +929,10 @@ class _Run:
             warnings=self.warnings[: self.options.error_limit],
             invalid=self.invalid,
             invalid_rows=[_invalid_row(e) for e in sorted(self.invalid_errors, key=_row_of)],
+            kept_in_notes=[
+                KeptInNotes(field=name, transactions=count, rows=rows)
+                for name, (count, rows) in self.kept.items()
+            ],
         )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pennywise_core.errors import ValidationError
+from pennywise_core.vocabulary import IMPORT_FORMATS
 
 from ._common import BaseParser
 from .bank import BankCsvParser
+from .cospend import CospendCsvParser
 from .ihatemoney import IhatemoneyCsvParser, IhatemoneyJsonParser
 from .pennywise import PennywiseCsvParser, PennywiseJsonParser
 from .spliit import SpliitCsvParser, SpliitJsonParser
@@ -21,10 +23,12 @@ PARSERS: dict[str, type[BaseParser]] = {
         IhatemoneyCsvParser,
         SpliitJsonParser,
         SpliitCsvParser,
+        CospendCsvParser,
         BankCsvParser,
     )
 }
-FORMATS: tuple[str, ...] = tuple(PARSERS)
+FORMATS: tuple[str, ...] = IMPORT_FORMATS
+"""The names, in :mod:`pennywise_core.vocabulary`'s order (a test keeps them the parsers')."""
 
 
 def parser_class(name: str) -> type[BaseParser]:

@@ -5,7 +5,13 @@ JSON: a list of ``{"what", "bill_type", "amount", "currency", "date", "payer_nam
 (older versions wrote a list, ``['Ann', 'Bob']``, which is read too) and a leading ``'`` on
 cells that start with ``= + - @``. ``bill_type`` is ``Expense`` or ``Reimbursement`` (a
 transfer when it has one ower); ``currency`` an ISO code or ``XXX`` for none. ``amount`` is a
-JSON number rounded to 2 decimals: read as its exact text, never a float.
+JSON number rounded to 2 decimals: read as its exact text, never a float. Older versions
+wrote fewer keys: before 7.0 no ``bill_type`` (every bill is then an Expense), before 5.0 no
+``currency``; the CSV's columns follow the first record's keys, in any order.
+
+A bill in ``XXX`` ("no currency", or no currency column at all) is booked in the caller's
+currency (``ImportOptions.currency``) or the group's, never as a currency of its own: an
+ihatemoney project without a currency is one whose bills are all in the same money.
 
 Each ower owes ``amount × weight / Σ weights`` of the owers, where a member's weight is the
 ``payer_weight`` of the bills they paid (1 for someone who never paid). Finding those takes
@@ -44,7 +50,9 @@ from ._common import (
     header_key,
     notes,
 )
+from ._currency import NO_CURRENCY
 from ._source import iter_json
+from .cospend import MARKER
 
 FIELDS = ("what", "bill_type", "amount", "currency", "date", "payer_name", "payer_weight", "owers")
 REQUIRED = ("what", "amount", "date", "payer_name", "owers")
@@ -70,6 +78,7 @@ class _Bills(BaseParser):
         self.weights: dict[str, Decimal] = {}
         self.declared: set[str] = set()
         self.keys = KeyMaker("ihatemoney")
+        self.warned_no_currency = False
 
     def learn(self, payer: object, weight: object) -> None:
         if not isinstance(payer, str) or not isinstance(weight, str):
@@ -102,7 +111,14 @@ class _Bills(BaseParser):
     ) -> Iterator[Item]:
         day = cells.iso_date("date", date)
         description = cells.description("what", what)
-        code = currency.strip() or self.context.currency or self.context.group_currency
+        code = currency.strip()
+        if not code or code.upper() == NO_CURRENCY:  # older exports have no currency column
+            code = self.context.currency or self.context.group_currency
+            if currency.strip() and not self.warned_no_currency:
+                self.warned_no_currency = True
+                self.context.warn(
+                    f'bills in {NO_CURRENCY} (ihatemoney\'s "no currency") are booked in {code}'
+                )
         money = cells.currency("currency", code)
         value = cells.amount("amount", amount, money, signed=True)
         payer_name = cells.name("payer_name", payer)
@@ -156,7 +172,8 @@ class _Bills(BaseParser):
                     description[0],
                     kind_text,
                     str(value),
-                    money.code,
+                    # XXX as the file says: the key stays what earlier imports stored.
+                    NO_CURRENCY if currency.strip().upper() == NO_CURRENCY else money.code,
                     payer_name.casefold(),
                     canonical_decimal(weight),
                     ";".join(sorted(n.casefold() for n in ower_names)),
@@ -281,8 +298,8 @@ class IhatemoneyCsvParser(_Bills):
                 i = index.get(name)
                 return row[i] if i is not None else ""
 
-            if cell("what") in ("deleteMeIfYouWant", "categoryname"):  # cospend markers
-                yield Skipped(number, "a cospend marker row")
+            if cell("what") in (MARKER, "categoryname"):  # a Cospend file read as this
+                yield Skipped(number, "a Cospend marker row")
                 continue
             yield from self.bill(
                 Cells(number),

@@ -32,7 +32,7 @@ from typing import Any, ClassVar, TextIO
 
 from pennywise_core.errors import FieldError, ValidationError
 from pennywise_core.models import SplitMode, TransactionKind
-from pennywise_core.money import MAX_MINOR_UNITS, Currency, format_amount, get_currency
+from pennywise_core.money import MAX_MINOR_UNITS, Currency, format_amount
 
 from ._common import (
     BaseParser,
@@ -51,6 +51,7 @@ from ._common import (
     header_key,
     notes,
 )
+from ._currency import named
 from ._source import iter_json
 
 _INT = re.compile(r"-?[0-9]{1,16}")
@@ -62,18 +63,21 @@ _MODES = {
 }
 
 
+_RECURRENCE = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly"}
+KEPT_RECURRENCE = "recurrenceRule"
+KEPT_ORIGINAL = "originalAmount, originalCurrency, conversionRate"
+KEPT_ORIGINAL_CSV = "Original cost, Original currency, Conversion rate"
+
+
 def _currency(parser: BaseParser, code: object, symbol: object) -> Currency:
-    if isinstance(code, str) and code.strip():
-        try:
-            return get_currency(code.strip())
-        except ValidationError:
-            pass
-    fallback = parser.context.currency or parser.context.group_currency
-    parser.context.warn(
-        f"the file gives the currency as {symbol or code or 'nothing'!r}, not an ISO code; "
-        f"amounts are taken as {fallback}"
+    """``currencyCode``, else the group's symbol when it names one currency (``"€"``)."""
+    return named(
+        (code, symbol),
+        override=parser.context.currency,
+        fallback=parser.context.group_currency,
+        warn=parser.context.warn,
+        source="the group's currency",
     )
-    return get_currency(fallback)
 
 
 class SpliitJsonParser(BaseParser):
@@ -130,9 +134,9 @@ class SpliitJsonParser(BaseParser):
         def fail(column: str, value: object, reason: str) -> None:
             cells.fail(column, value, f"{reason} (line {line})")
 
-        expense_id = obj.get("id")
-        if not isinstance(expense_id, str) or not expense_id:
-            fail("id", expense_id, "must be the expense's id")
+        expense_id = obj.get("id")  # older exports have none: the key is the content
+        if expense_id is not None and (not isinstance(expense_id, str) or not expense_id):
+            fail("id", expense_id, "must be the expense's id (a string) or left out")
         date_text = obj.get("expenseDate")
         day = cells.iso_date("expenseDate", date_text[:10]) if isinstance(date_text, str) else None
         if not isinstance(date_text, str):
@@ -170,9 +174,11 @@ class SpliitJsonParser(BaseParser):
         reimbursement = obj.get("isReimbursement", False)
         if not isinstance(reimbursement, bool):
             fail("isReimbursement", reimbursement, "must be true or false")
+        rule = obj.get("recurrenceRule")
+        if rule is not None and rule != "NONE" and rule not in _RECURRENCE:
+            fail("recurrenceRule", rule, f"must be NONE or one of {', '.join(_RECURRENCE)}")
         if cells.errors or day is None or description is None or amount is None or mode is None:
             return Problem(tuple(cells.errors))
-        assert isinstance(expense_id, str)
         assert isinstance(paid_by_id, str)
         if amount == 0:
             return Skipped(number, "the amount is 0")
@@ -190,10 +196,36 @@ class SpliitJsonParser(BaseParser):
         cat = obj.get("category")
         category_name = cat.get("name") if isinstance(cat, dict) else None
         note = obj.get("notes") if isinstance(obj.get("notes"), str) else None
-        original = self._original(obj)
+        kept: list[str] = []
+        repeats = None
+        if isinstance(rule, str) and rule in _RECURRENCE:
+            repeats = f"Repeats {_RECURRENCE[rule]} in Spliit (recurrenceRule {rule})"
+            kept.append(KEPT_RECURRENCE)
+        original = self._original(obj, currency)
+        if original is not None:
+            kept.append(KEPT_ORIGINAL)
+        if isinstance(expense_id, str):
+            key = keys.stable(self.group_id, expense_id)
+        else:
+            created = obj.get("createdAt")
+            even = mode_text == "EVENLY"
+            key = keys.content(
+                day,
+                (
+                    self.group_id,
+                    created if isinstance(created, str) else "",
+                    description[0],
+                    str(amount),
+                    paid_by_id,
+                    mode_text if isinstance(mode_text, str) else "",
+                    "r" if reimbursement else "",
+                    # Spliit ignores the shares of an even split: so does the key.
+                    ";".join(sorted(pid if even else f"{pid}={n}" for pid, n in shares)),
+                ),
+            )
         return Record(
             row=number,
-            key=keys.stable(self.group_id, expense_id),
+            key=key,
             kind=kind,
             description=description[0],
             amount=abs(amount),
@@ -203,7 +235,8 @@ class SpliitJsonParser(BaseParser):
             split_mode=mode,
             split=split,
             category=category(category_name if isinstance(category_name, str) else None),
-            notes=notes(note, original, description[1]),
+            notes=notes(note, original, repeats, description[1]),
+            kept=tuple(kept),
         )
 
     @staticmethod
@@ -218,10 +251,13 @@ class SpliitJsonParser(BaseParser):
         return number
 
     @staticmethod
-    def _original(obj: dict[str, Any]) -> str | None:
+    def _original(obj: dict[str, Any], currency: Currency) -> str | None:
+        """ "Originally 36.00 CHF at 1.08" for an expense converted from another currency."""
         amount, code = obj.get("originalAmount"), obj.get("originalCurrency")
         if not isinstance(amount, str) or not isinstance(code, str) or not code:
             return None
+        if code == currency.code and amount == obj.get("amount"):
+            return None  # not converted
         rate = obj.get("conversionRate")
         try:
             shown = format_amount(int(amount), code)
@@ -250,7 +286,7 @@ class SpliitCsvParser(BaseParser):
         index: dict[str, int] = {}
         names: list[str] = []
         first_participant = 0
-        warned: set[str] = set()
+        currencies: dict[str, Currency] = {}
         for number, row in csv_rows(text):
             if number == 1:
                 index = {header_key(c): i for i, c in enumerate(row)}
@@ -282,7 +318,7 @@ class SpliitCsvParser(BaseParser):
                 message = f"has {len(row)} cells; the header has {width}"
                 yield Problem((FieldError(("row", number), message),))
                 continue
-            yield self._row(number, row, index, names, first_participant, keys, warned)
+            yield self._row(number, row, index, names, first_participant, keys, currencies)
 
     def _row(
         self,
@@ -292,7 +328,7 @@ class SpliitCsvParser(BaseParser):
         names: list[str],
         first: int,
         keys: KeyMaker,
-        warned: set[str],
+        currencies: dict[str, Currency],
     ) -> Item:
         cells = Cells(number)
 
@@ -302,16 +338,15 @@ class SpliitCsvParser(BaseParser):
         day = cells.iso_date("Date", cell("date"))
         description = cells.description("Description", cell("description"))
         code = cell("currency").strip()
-        try:
-            currency: Currency | None = get_currency(code)
-        except ValidationError:
-            currency = get_currency(self.context.currency or self.context.group_currency)
-            if code not in warned:
-                warned.add(code)
-                self.context.warn(
-                    f"the file gives the currency as {code!r}, not an ISO code; amounts are "
-                    f"taken as {currency.code}"
-                )
+        currency: Currency | None = currencies.get(code)
+        if currency is None:
+            currency = currencies[code] = named(
+                (code,),
+                override=self.context.currency,
+                fallback=self.context.group_currency,
+                warn=self.context.warn,
+                source="the currency",
+            )
         cost = cells.amount("Cost", cell("cost"), currency, signed=True)
         values = [
             cells.amount(name, text or "0", currency, signed=True)
@@ -369,6 +404,7 @@ class SpliitCsvParser(BaseParser):
             split = [(n, str(s)) for n, s in shares]
         cat = category(cell("category"))
         original = None
+        kept: tuple[str, ...] = ()
         if "original cost" in index and row[index["original cost"]].strip():
             original_currency = (
                 row[index["original currency"]] if "original currency" in index else ""
@@ -379,6 +415,7 @@ class SpliitCsvParser(BaseParser):
             )
             if rate.strip():
                 original += f" at {rate.strip()}"
+            kept = (KEPT_ORIGINAL_CSV,)
         return Record(
             row=number,
             key=keys.content(
@@ -407,6 +444,7 @@ class SpliitCsvParser(BaseParser):
             split=split,
             category=cat,
             notes=notes(original, description[1]),
+            kept=kept,
         )
 
 

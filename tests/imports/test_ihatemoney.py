@@ -11,8 +11,10 @@ from pennywise_core.imports.ihatemoney import split_owers
 from pennywise_core.models import SplitMode, TransactionKind
 from tests.imports.helpers import (
     balances,
+    counts,
     entries_by_name,
     member_ids,
+    report_balances,
     run_bytes,
     run_file,
     transactions_by_description,
@@ -27,15 +29,13 @@ from tests.ledger import World, make_world
 #       Groceries, so Alice's weight is only known after reading on: the prescan)
 #       → Bob +26.67, Alice −26.67
 #   Reimbursement 10 EUR, Bob to Alice: a transfer → Bob +10, Alice −10
-#   Board game 9 XXX by Claire, owers Alice(2) Claire(1): 6 / 3 → Claire +6, Alice −6
-# EUR: Alice 30 − 26.67 − 10 = −6.67; Bob −15 + 26.67 + 10 = 21.67; Claire −15.00
-# XXX: Alice −6.00; Claire 6.00 — what ihatemoney shows for this project.
+#   Board game 9 XXX ("no currency": booked in the group's EUR) by Claire, owers Alice(2)
+#       Claire(1): 6 / 3 → Claire +6, Alice −6
+# Alice 30 − 26.67 − 10 − 6 = −12.67; Bob −15 + 26.67 + 10 = 21.67; Claire −15 + 6 = −9.00.
 EXPECTED = {
-    ("Alice", "EUR"): "-6.67",
+    ("Alice", "EUR"): "-12.67",
     ("Bob", "EUR"): "21.67",
-    ("Claire", "EUR"): "-15.00",
-    ("Alice", "XXX"): "-6.00",
-    ("Claire", "XXX"): "6.00",
+    ("Claire", "EUR"): "-9.00",
 }
 
 
@@ -65,13 +65,15 @@ class TestBillsJson:
             "Alice": ("0.00", "26.67"),
         }
 
-    async def test_reimbursement_is_a_transfer_and_xxx_a_currency(
+    async def test_reimbursement_is_a_transfer_and_xxx_the_groups_currency(
         self, session, world: World
     ) -> None:
-        await run_file(session, world.owner, world.group_id, "ihatemoney_bills.json")
+        report = await run_file(session, world.owner, world.group_id, "ihatemoney_bills.json")
         txs = await transactions_by_description(session, world.group_id)
         assert txs["Bob pays Alice back"].kind is TransactionKind.TRANSFER
-        assert txs["Board game points"].currency == "XXX"
+        assert txs["Board game points"].currency == "EUR"
+        assert {t.currency for t in report.totals} == {"EUR"}
+        assert any("XXX" in w and "EUR" in w for w in report.warnings)
 
     async def test_new_members_take_their_payer_weight(self, session) -> None:
         world = await make_world(session, owner="Zed")
@@ -118,3 +120,72 @@ class TestBillsCsv:
         assert split_owers("Alice, Bob, Claire") == ["Alice", "Bob", "Claire"]
         assert split_owers("['Alice', \"O'Neil\"]") == ["Alice", "O'Neil"]
         assert split_owers("Alice") == ["Alice"]
+
+
+# ihatemoney_4x_bills.json: the bills export of ihatemoney 3.x/4.x — keys what, amount, date,
+# payer_name, payer_weight, owers (no bill_type, no currency), newest first, non-ASCII as
+# \u escapes. Weights: Élodie 2 (she paid the cheese), Fabien 1, Gaspard 1 (never paid).
+#   pain 6 by Fabien, owers Gaspard → Fabien +6, Gaspard −6
+#   vin rouge 24 by Fabien, owers Élodie(2) Fabien(1): 16 / 8 → Fabien +16, Élodie −16
+#   fromage à raclette 30 by Élodie, owers Élodie(2) Fabien Gaspard: 15 / 7.50 / 7.50
+#       → Élodie +15, Fabien −7.50, Gaspard −7.50
+# Élodie 15 − 16 = −1.00; Fabien 6 + 16 − 7.50 = 14.50; Gaspard −6 − 7.50 = −13.50.
+OLD_JSON = {("Élodie", "EUR"): "-1.00", ("Fabien", "EUR"): "14.50", ("Gaspard", "EUR"): "-13.50"}
+# ihatemoney_6x_bills.csv: 5.x/6.x — what, amount, currency, date, payer_name, payer_weight,
+# owers (no bill_type), CRLF, every bill in XXX. Weights: Hana 1, Ivo 1.5, Jun 1.
+#   Taxi 12 by Jun, owers Ivo → Jun +12, Ivo −12
+#   Pizza 24 by Hana, owers Hana(1) Ivo(1.5): 9.60 / 14.40 → Hana +14.40, Ivo −14.40
+#   Groceries, market 35 by Ivo, owers Hana Ivo Jun (Σ 3.5): 10 / 15 / 10
+#       → Ivo +20, Hana −10, Jun −10
+# Hana 14.40 − 10 = 4.40; Ivo −12 − 14.40 + 20 = −6.40; Jun 12 − 10 = 2.00.
+
+
+def old_csv(code: str) -> dict[tuple[str, str], str]:
+    """ihatemoney_6x_bills.csv's balances, in the currency its XXX bills are booked in."""
+    return {("Hana", code): "4.40", ("Ivo", code): "-6.40", ("Jun", code): "2.00"}
+
+
+class TestOlderVersions:
+    async def test_json_without_bill_type_or_currency(self, session) -> None:
+        world = await make_world(session, owner="Fabien")
+        report = await run_file(session, world.owner, world.group_id, "ihatemoney_4x_bills.json")
+        assert (report.format, report.created) == ("ihatemoney-json", 3)
+        assert await balances(session, world.group_id) == OLD_JSON
+        txs = await transactions_by_description(session, world.group_id)
+        assert {tx.kind for tx in txs.values()} == {TransactionKind.EXPENSE}
+        assert "fromage à raclette" in txs
+        again = await run_file(session, world.owner, world.group_id, "ihatemoney_4x_bills.json")
+        assert (again.created, again.already_imported) == (0, 3)
+
+    async def test_csv_in_xxx_is_booked_in_the_groups_currency(self, session) -> None:
+        world = await make_world(session, owner="Hana", currency="CHF")
+        report = await run_file(session, world.owner, world.group_id, "ihatemoney_6x_bills.csv")
+        assert (report.format, report.created) == ("ihatemoney-csv", 3)
+        assert {t.currency for t in report.totals} == {"CHF"}
+        assert await balances(session, world.group_id) == old_csv("CHF")
+        again = await run_file(session, world.owner, world.group_id, "ihatemoney_6x_bills.csv")
+        assert (again.created, again.already_imported) == (0, 3)
+
+    async def test_dry_run_writes_nothing(self, session) -> None:
+        world = await make_world(session, owner="Hana")
+        before = await counts(session, world.group_id)
+        report = await run_file(
+            session, world.owner, world.group_id, "ihatemoney_6x_bills.csv", dry_run=True
+        )
+        assert report.created == 3
+        assert report_balances(report) == old_csv("EUR")
+        assert await counts(session, world.group_id) == before
+
+    async def test_csv_columns_in_the_first_records_order(self, session) -> None:
+        # ihatemoney 7.0's own compatibility data: the CSV's columns are the first record's
+        # keys, bill_type after payer_weight. Same bills as ihatemoney_4x_bills.json.
+        world = await make_world(session, owner="Fabien")
+        data = (
+            "date,what,amount,payer_name,payer_weight,bill_type,owers\r\n"
+            "2020-02-03,pain,6.0,Fabien,1.0,Expense,Gaspard\r\n"
+            '2020-02-02,vin rouge,24.0,Fabien,1.0,Expense,"Élodie, Fabien"\r\n'
+            '2020-02-01,fromage à raclette,30.0,Élodie,2.0,Expense,"Élodie, Fabien, Gaspard"\r\n'
+        ).encode()
+        report = await run_bytes(session, world.owner, world.group_id, data)
+        assert (report.format, report.created) == ("ihatemoney-csv", 3)
+        assert await balances(session, world.group_id) == OLD_JSON

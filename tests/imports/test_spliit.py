@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pennywise_core.errors import ValidationError
@@ -9,8 +11,11 @@ from pennywise_core.imports import ImportOptions
 from pennywise_core.models import SplitMode, TransactionKind
 from tests.imports.helpers import (
     balances,
+    counts,
     entries_by_name,
+    fixture,
     member_ids,
+    report_balances,
     run_bytes,
     run_file,
     transactions_by_description,
@@ -136,3 +141,164 @@ class TestCsv:
             ("Quinn", "EUR"): "25.00",
             ("Pat", "EUR"): "-25.00",
         }
+
+
+NO_IDS_EXPECTED = {("Kim", "EUR"): "-14.00", ("Lou", "EUR"): "26.00", ("Max", "EUR"): "-12.00"}
+RECURRING_EXPECTED = {
+    ("Nia", "EUR"): "521.00",
+    ("Oto", "EUR"): "-250.00",
+    ("Pia", "EUR"): "-271.00",
+}
+
+
+class TestOlderJson:
+    """Real Spliit exports from before expenses had ids in the file.
+
+    spliit_2024_no_ids.json is shaped like the first JSON export (January 2024): no
+    ``currencyCode`` (only the symbol "€"), no expense ``id``, ``createdAt``, ``notes`` or
+    activities, expenses in the database's order (not sorted by date), a participant named
+    "Kim " with a trailing space, an EVENLY expense carrying stray shares 300/200, and two
+    identical coffees. By hand, as Spliit shows it (amounts in cents):
+      Ferry tickets 9000 by Lou, EVENLY Kim/Lou (shares 300/200 ignored): 45/45
+          → Lou +45, Kim −45   (a split by those shares would be 54/36)
+      Groceries 4500 by Kim, EVENLY Kim/Lou/Max: 15 each → Kim +30, Lou −15, Max −15
+      Coffee 600 by Max, EVENLY: 2 each → Max +4, Kim −2, Lou −2   (twice)
+      Museum 3000 by Kim, BY_SHARES Kim 100 / Max 200: 10/20 → Kim +20, Max −20
+      Paid back 1500, Max to Kim (a reimbursement) → Max +15, Kim −15
+    Kim −45 + 30 − 2 − 2 + 20 − 15 = −14; Lou 45 − 15 − 2 − 2 = 26; Max −15 + 8 − 20 + 15 = −12.
+    """
+
+    @pytest.fixture
+    async def kim(self, session) -> World:
+        return await make_world(session, owner="Kim")
+
+    async def test_imports_with_the_balances_spliit_shows(self, session, kim: World) -> None:
+        report = await run_file(session, kim.owner, kim.group_id, "spliit_2024_no_ids.json")
+        assert (report.format, report.created) == ("spliit-json", 6)
+        # "Kim " is the group's Kim; Lou and Max are new.
+        assert [m.display_name for m in report.new_members] == ["Lou", "Max"]
+        assert await balances(session, kim.group_id) == NO_IDS_EXPECTED
+
+    async def test_the_symbol_names_the_currency(self, session) -> None:
+        world = await make_world(session, owner="Kim", currency="CHF")
+        report = await run_file(session, world.owner, world.group_id, "spliit_2024_no_ids.json")
+        assert {t.currency for t in report.totals} == {"EUR"}
+        assert any("'€'" in w and "EUR" in w for w in report.warnings)
+
+    async def test_even_split_ignores_stray_shares(self, session, kim: World) -> None:
+        await run_file(session, kim.owner, kim.group_id, "spliit_2024_no_ids.json")
+        txs = await transactions_by_description(session, kim.group_id)
+        names = {v: k for k, v in (await member_ids(session, kim.group_id)).items()}
+        ferry = txs["Ferry tickets"]
+        assert ferry.split_mode is SplitMode.EQUAL
+        assert entries_by_name(ferry, names) == {
+            "Lou": ("90.00", "45.00"),
+            "Kim": ("0.00", "45.00"),
+        }
+
+    async def test_reimport_adds_nothing_and_identical_expenses_both_count(
+        self, session, kim: World
+    ) -> None:
+        first = await run_file(session, kim.owner, kim.group_id, "spliit_2024_no_ids.json")
+        again = await run_file(session, kim.owner, kim.group_id, "spliit_2024_no_ids.json")
+        assert first.totals[0].transactions == 6  # both coffees
+        assert (again.created, again.already_imported, again.new_members) == (0, 6, [])
+        assert await balances(session, kim.group_id) == NO_IDS_EXPECTED
+
+    async def test_a_newer_overlapping_export_adds_only_the_new_expenses(
+        self, session, kim: World
+    ) -> None:
+        await run_file(session, kim.owner, kim.group_id, "spliit_2024_no_ids.json")
+        doc = json.loads(fixture("spliit_2024_no_ids.json"))
+        kim_id, lou_id, max_id = (p["id"] for p in doc["participants"])
+        coffee = dict(doc["expenses"][2])
+        dinner = {
+            **coffee,
+            "expenseDate": "2024-03-06T00:00:00.000Z",
+            "title": "Dinner",
+            "amount": 6000,
+            "paidById": lou_id,
+        }
+        # A third coffee on 3 March, entered later (so listed last), and a dinner:
+        #   Coffee 600 by Max → Max +4, Kim −2, Lou −2; Dinner 6000 by Lou, 20 each →
+        #   Lou +40, Kim −20, Max −20. Kim −14 − 22 = −36; Lou 26 + 38 = 64; Max −12 − 16 = −28.
+        doc["expenses"] += [coffee, dinner]
+        newer = json.dumps(doc, ensure_ascii=False).encode()
+        report = await run_bytes(session, kim.owner, kim.group_id, newer)
+        assert (report.created, report.already_imported) == (2, 6)
+        assert await balances(session, kim.group_id) == {
+            ("Kim", "EUR"): "-36.00",
+            ("Lou", "EUR"): "64.00",
+            ("Max", "EUR"): "-28.00",
+        }
+        assert {kim_id, lou_id, max_id} == {p["id"] for p in doc["participants"]}
+
+    async def test_dry_run_writes_nothing(self, session, kim: World) -> None:
+        before = await counts(session, kim.group_id)
+        report = await run_file(
+            session, kim.owner, kim.group_id, "spliit_2024_no_ids.json", dry_run=True
+        )
+        assert report.created == 6
+        assert report_balances(report) == NO_IDS_EXPECTED
+        assert await counts(session, kim.group_id) == before
+
+
+class TestRecurringAndConvertedJson:
+    """spliit_2025_recurring.json, shaped like the exports of spring 2025: ``createdAt``,
+    ``recurrenceRule``, ``currencyCode`` beside the symbol, the original amount, currency
+    and rate of a converted expense; still no expense ids. By hand (cents):
+      Rent 90000 by Nia, EVENLY, MONTHLY: 300 each → Nia +600, Oto −300, Pia −300
+      Dinner in Zurich 6000 by Oto (from 56.00 CHF at 1.0714), EVENLY: 20 each
+          → Oto +40, Nia −20, Pia −20
+      Taxi 1800 by Pia, BY_PERCENTAGE 5000/5000 Nia/Pia: 9/9 → Pia +9, Nia −9
+      Cleaning 3000 by Pia, EVENLY, WEEKLY: 10 each → Pia +20, Nia −10, Oto −10
+      Deposit back −6000 received by Nia, EVENLY: income → Nia −40, Oto +20, Pia +20
+    Nia 600 − 20 − 9 − 10 − 40 = 521; Oto −300 + 40 − 10 + 20 = −250;
+    Pia −300 − 20 + 9 + 20 + 20 = −271.
+    """
+
+    @pytest.fixture
+    async def nia(self, session) -> World:
+        return await make_world(session, owner="Nia")
+
+    async def test_imports_with_the_balances_spliit_shows(self, session, nia: World) -> None:
+        report = await run_file(session, nia.owner, nia.group_id, "spliit_2025_recurring.json")
+        assert report.created == 5
+        assert [m.display_name for m in report.new_members] == ["Oto", "Pia"]
+        assert await balances(session, nia.group_id) == RECURRING_EXPECTED
+
+    async def test_recurrence_and_conversion_are_kept_in_notes_and_reported(
+        self, session, nia: World
+    ) -> None:
+        report = await run_file(session, nia.owner, nia.group_id, "spliit_2025_recurring.json")
+        assert [k.model_dump() for k in report.kept_in_notes] == [
+            {"field": "recurrenceRule", "transactions": 2, "rows": [1, 4]},
+            {
+                "field": "originalAmount, originalCurrency, conversionRate",
+                "transactions": 1,
+                "rows": [2],
+            },
+        ]
+        txs = await transactions_by_description(session, nia.group_id)
+        assert txs["Rent"].notes == "Repeats monthly in Spliit (recurrenceRule MONTHLY)"
+        assert txs["Cleaning"].notes == "Repeats weekly in Spliit (recurrenceRule WEEKLY)"
+        assert txs["Dinner in Zurich"].notes == "Originally 56.00 CHF at 1.0714"
+        assert txs["Taxi"].notes is None
+
+    async def test_dry_run_reports_the_same_and_writes_nothing(self, session, nia: World) -> None:
+        before = await counts(session, nia.group_id)
+        dry = await run_file(
+            session, nia.owner, nia.group_id, "spliit_2025_recurring.json", dry_run=True
+        )
+        assert await counts(session, nia.group_id) == before
+        assert report_balances(dry) == RECURRING_EXPECTED
+        assert [k.field for k in dry.kept_in_notes] == [
+            "recurrenceRule",
+            "originalAmount, originalCurrency, conversionRate",
+        ]
+
+    async def test_reimport_adds_nothing_and_keeps_nothing(self, session, nia: World) -> None:
+        await run_file(session, nia.owner, nia.group_id, "spliit_2025_recurring.json")
+        again = await run_file(session, nia.owner, nia.group_id, "spliit_2025_recurring.json")
+        assert (again.created, again.already_imported, again.kept_in_notes) == (0, 5, [])
+        assert await balances(session, nia.group_id) == RECURRING_EXPECTED

@@ -35,6 +35,7 @@ from .invalid_row import InvalidRow
 from .invite_accept import InviteAccept
 from .invite_create import InviteCreate
 from .invite_created import InviteCreated
+from .kept_in_notes import KeptInNotes
 from .member_create import MemberCreate
 from .member_read import MemberRead
 from .member_update import MemberUpdate
@@ -105,6 +106,7 @@ __all__ = (
     "InviteAccept",
     "InviteCreate",
     "InviteCreated",
+    "KeptInNotes",
     "MemberCreate",
     "MemberRead",
     "MemberUpdate",

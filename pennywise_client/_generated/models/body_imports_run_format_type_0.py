@@ -2,6 +2,7 @@ from typing import Literal
 
 BodyImportsRunFormatType0 = Literal[
     "bank-csv",
+    "cospend-csv",
     "ihatemoney-csv",
     "ihatemoney-json",
     "pennywise-csv",
@@ -13,6 +14,7 @@ BodyImportsRunFormatType0 = Literal[
 
 BODY_IMPORTS_RUN_FORMAT_TYPE_0_VALUES: set[BodyImportsRunFormatType0] = {
     "bank-csv",
+    "cospend-csv",
     "ihatemoney-csv",
     "ihatemoney-json",
     "pennywise-csv",

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ..models.import_balance import ImportBalance
     from ..models.imported_member import ImportedMember
     from ..models.invalid_row import InvalidRow
+    from ..models.kept_in_notes import KeptInNotes
 
 
 T = TypeVar("T", bound="ImportReport")
@@ -35,6 +36,7 @@ class ImportReport:
         warnings (list[str]):
         invalid (int | Unset):  Default: 0.
         invalid_rows (list[InvalidRow] | Unset):
+        kept_in_notes (list[KeptInNotes] | Unset):
     """
 
     format_: str
@@ -49,6 +51,7 @@ class ImportReport:
     warnings: list[str]
     invalid: int | Unset = 0
     invalid_rows: list[InvalidRow] | Unset = UNSET
+    kept_in_notes: list[KeptInNotes] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,6 +93,13 @@ class ImportReport:
                 invalid_rows_item = invalid_rows_item_data.to_dict()
                 invalid_rows.append(invalid_rows_item)
 
+        kept_in_notes: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.kept_in_notes, Unset):
+            kept_in_notes = []
+            for kept_in_notes_item_data in self.kept_in_notes:
+                kept_in_notes_item = kept_in_notes_item_data.to_dict()
+                kept_in_notes.append(kept_in_notes_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -110,6 +120,8 @@ class ImportReport:
             field_dict["invalid"] = invalid
         if invalid_rows is not UNSET:
             field_dict["invalid_rows"] = invalid_rows
+        if kept_in_notes is not UNSET:
+            field_dict["kept_in_notes"] = kept_in_notes
 
         return field_dict
 
@@ -119,6 +131,7 @@ class ImportReport:
         from ..models.import_balance import ImportBalance
         from ..models.imported_member import ImportedMember
         from ..models.invalid_row import InvalidRow
+        from ..models.kept_in_notes import KeptInNotes
 
         d = dict(src_dict)
         format_ = d.pop("format")
@@ -167,6 +180,15 @@ class ImportReport:
 
                 invalid_rows.append(invalid_rows_item)
 
+        _kept_in_notes = d.pop("kept_in_notes", UNSET)
+        kept_in_notes: list[KeptInNotes] | Unset = UNSET
+        if _kept_in_notes is not UNSET:
+            kept_in_notes = []
+            for kept_in_notes_item_data in _kept_in_notes:
+                kept_in_notes_item = KeptInNotes.from_dict(kept_in_notes_item_data)
+
+                kept_in_notes.append(kept_in_notes_item)
+
         import_report = cls(
             format_=format_,
             dry_run=dry_run,
@@ -180,6 +202,7 @@ class ImportReport:
             warnings=warnings,
             invalid=invalid,
             invalid_rows=invalid_rows,
+            kept_in_notes=kept_in_notes,
         )
 
         import_report.additional_properties = d

@@ -1,0 +1,94 @@
+"""The words every layer shares: roles, transaction kinds, split modes, format names.
+
+One list each, imported by the core (models, services, imports, exports), the API (its
+schemas and ``Literal`` parameters) and the CLI (its choices), instead of a copy per layer.
+This module imports nothing but the standard library (no SQLAlchemy, no pydantic: an
+import-linter contract keeps it so), so any layer can take it without pulling in the ORM.
+
+* :class:`Role`, :class:`TransactionKind`, :class:`SplitMode` — also importable from
+  :mod:`pennywise_core.models`, which stores them.
+* :data:`SPLIT_VALUE_FIELD` — the field of a split entry that holds each mode's value.
+* :data:`ImportFormatName` / :data:`IMPORT_FORMATS` — the import formats, in the order they
+  are listed to users; :data:`ExportFormatName` / :data:`EXPORT_FORMATS` — the export formats.
+  The ``Literal`` is the list; the tuple is read from it (``typing.get_args``), so an API
+  parameter typed with the ``Literal`` and the core's parsers name the same formats.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final, Literal, get_args
+
+
+class Role(enum.StrEnum):
+    """A member's role in a group, from most to least powerful."""
+
+    OWNER = "owner"
+    ADMIN = "admin"
+    MEMBER = "member"
+    VIEWER = "viewer"
+
+    @property
+    def rank(self) -> int:
+        return _ROLE_RANK[self]
+
+
+_ROLE_RANK = {Role.VIEWER: 0, Role.MEMBER: 1, Role.ADMIN: 2, Role.OWNER: 3}
+
+
+class TransactionKind(enum.StrEnum):
+    EXPENSE = "expense"
+    INCOME = "income"
+    TRANSFER = "transfer"
+
+
+class SplitMode(enum.StrEnum):
+    EQUAL = "equal"
+    SHARES = "shares"
+    PERCENT = "percent"
+    EXACT = "exact"
+    ADJUSTMENT = "adjustment"
+
+
+SPLIT_VALUE_FIELD: Final[Mapping[SplitMode, str | None]] = MappingProxyType(
+    {
+        SplitMode.EQUAL: None,
+        SplitMode.SHARES: "shares",
+        SplitMode.PERCENT: "percent",
+        SplitMode.EXACT: "amount",
+        SplitMode.ADJUSTMENT: "amount",
+    }
+)
+"""The field of a split entry (``{"member_id", "shares"|"percent"|"amount"}``) that holds
+a mode's value; ``None``: an equal split's entries carry no value."""
+
+
+ImportFormatName = Literal[
+    "pennywise-json",
+    "pennywise-csv",
+    "splitwise-csv",
+    "ihatemoney-json",
+    "ihatemoney-csv",
+    "spliit-json",
+    "spliit-csv",
+    "cospend-csv",
+    "bank-csv",
+]
+IMPORT_FORMATS: Final[tuple[str, ...]] = get_args(ImportFormatName)
+"""Every import format; ``bank-csv`` is the one that needs a column mapping."""
+
+ExportFormatName = Literal["pennywise-json", "pennywise-csv", "splitwise-csv"]
+EXPORT_FORMATS: Final[tuple[str, ...]] = get_args(ExportFormatName)
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "IMPORT_FORMATS",
+    "SPLIT_VALUE_FIELD",
+    "ExportFormatName",
+    "ImportFormatName",
+    "Role",
+    "SplitMode",
+    "TransactionKind",
+]
