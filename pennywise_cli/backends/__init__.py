@@ -99,6 +99,7 @@ class Backend(Protocol):
         *,
         format: str | None = None,
         dry_run: bool = False,
+        skip_invalid: bool = False,
         member_map: Mapping[str, str] | None = None,
         bank_mapping: JSON | None = None,
         currency: str | None = None,
@@ -107,7 +108,8 @@ class Backend(Protocol):
         """Import a file (a path, or a binary file such as stdin) into the group.
 
         All or nothing: any bad row raises a validation error that lists each bad cell at
-        ``("row", <row>, <column>)``, and nothing is written. ``format``: one of
+        ``("row", <row>, <column>)``, and nothing is written; ``skip_invalid``: the good
+        rows are imported, and the report's ``invalid_rows`` lists each bad one. ``format``: one of
         ``pennywise_core.imports.FORMATS`` (detected when None; ``bank-csv`` when
         ``bank_mapping`` is given). ``member_map``: ``{name in the file: member id}``.
         ``bank_mapping``: the API's ``BankMappingIn`` as a dict (members in ``paid_by`` and

@@ -410,6 +410,7 @@ class LocalBackend:
         *,
         format: str | None = None,
         dry_run: bool = False,
+        skip_invalid: bool = False,
         member_map: Mapping[str, str] | None = None,
         bank_mapping: JSON | None = None,
         currency: str | None = None,
@@ -441,6 +442,7 @@ class LocalBackend:
                     format=format,
                     options=options,
                     dry_run=dry_run,
+                    skip_invalid=skip_invalid,
                     progress=report if progress is not None else None,
                 )
             except ValidationError as exc:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -109,6 +110,29 @@ def _load_document(path: Path, what: str) -> Any:
                 f"the {what} {path} is neither JSON ({json_error}) nor TOML ({exc})"
             ) from None
         raise CliError(f"the {what} {path} is not valid TOML: {exc}") from None
+
+
+def _input_file(value: str) -> Path | None:
+    """FILE as typed: None for ``-`` (stdin), else a readable file (a usage error if not)."""
+    if value == "-":
+        return None
+    path = Path(value)
+
+    def bad(what: str) -> typer.BadParameter:
+        return typer.BadParameter(f"file {value!r} {what}", param_hint="'FILE'")
+
+    try:
+        is_dir = path.is_dir()
+        exists = is_dir or path.exists()
+    except OSError as exc:
+        raise bad(f"cannot be read: {exc.strerror or exc}") from None
+    if not exists:
+        raise bad("does not exist.")
+    if is_dir:
+        raise bad("is a directory.")
+    if not os.access(path, os.R_OK):
+        raise bad("is not readable.")
+    return path
 
 
 def _column(text: str) -> str | int:
@@ -320,6 +344,7 @@ SUMMARY_FIELDS = [
     Column("created", lambda r: r["created"]),
     Column("already imported", lambda r: r["already_imported"]),
     Column("skipped", lambda r: r["skipped"]),
+    Column("invalid rows left out", lambda r: r.get("invalid", 0)),
     Column("new members", lambda r: ", ".join(m["display_name"] for m in r["new_members"])),
     Column("warnings", lambda r: len(r["warnings"])),
 ]
@@ -336,6 +361,11 @@ TOTAL_COLUMNS = [
     Column("income", lambda t: t["income"], right=True),
     Column("transfers", lambda t: t["transfers"], right=True),
 ]
+INVALID_COLUMNS = [
+    Column("row", lambda b: b["row"] if b["row"] is not None else "", right=True),
+    Column("column", lambda b: b["column"] or ""),
+    Column("reason", lambda b: b["message"]),
+]
 BALANCE_COLUMNS = [
     Column("member", lambda b: b["display_name"]),
     Column("balance", lambda b: b["balance"], right=True),
@@ -351,6 +381,9 @@ def _tell(report: JSON, group_name: str) -> None:
     """What happened, for the person at the terminal (stderr)."""
     created = _plural(report["created"], "transaction")
     rest = f"{report['already_imported']} already there, {report['skipped']} skipped"
+    invalid = report.get("invalid", 0)
+    if invalid:
+        rest += f", {_plural(invalid, 'invalid row')} left out"
     names = ", ".join(m["display_name"] for m in report["new_members"])
     if report["dry_run"]:
         say(f"dry run: would import {created} into {group_name!r} ({rest}); nothing was written")
@@ -360,6 +393,16 @@ def _tell(report: JSON, group_name: str) -> None:
         say(f"imported {created} into {group_name!r} ({rest})")
         if names:
             say(f"added placeholder members: {names}")
+    if invalid:
+        listed = report.get("invalid_rows", [])
+        rows = {b["row"] for b in listed}
+        more = f" (the first {len(listed)} bad cells)" if invalid > len(rows) else ""
+        say(f"{'would leave' if report['dry_run'] else 'left'} out, with --skip-invalid{more}:")
+        for bad in listed:
+            where = "" if bad["row"] is None else f"row {bad['row']}"
+            if bad["column"]:
+                where = f"{where}, {bad['column']}" if where else bad["column"]
+            say(f"  {where}: {bad['message']}" if where else f"  {bad['message']}")
     for message in report["warnings"]:
         warn(message)
 
@@ -373,14 +416,12 @@ def import_(
     ctx: typer.Context,
     group: GroupArg,
     file: Annotated[
-        Path,
+        str,
+        # Text, checked by _input_file: Typer's Path with allow_dash refuses "-" as a missing
+        # file from 0.29 on (it makes the "-" a Path before looking for the dash).
         typer.Argument(
             metavar="FILE",
             help="The file to import, as the other app (or your bank) wrote it; - reads stdin.",
-            exists=True,
-            dir_okay=False,
-            readable=True,
-            allow_dash=True,
             show_default=False,
         ),
     ],
@@ -404,6 +445,15 @@ def import_(
             "-n",
             help="Show what would be created (transactions, new placeholder members, totals "
             "per currency, resulting balances) and write nothing.",
+        ),
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the good rows and leave out the bad ones, each listed with its row, "
+            "column and reason (in a --dry-run too) [default: a bad row refuses the whole "
+            "file].",
         ),
     ] = False,
     member: Annotated[
@@ -578,10 +628,12 @@ def import_(
     """Import another app's export, a bank's CSV or a Pennywise file into a group.
 
     All or nothing: a file with bad rows is refused (exit 1) with each bad cell's row,
-    column, value and reason, and nothing is written. Re-importing adds nothing: rows
-    already imported are skipped. Members are matched by --member / --member-map, then by
-    name (ignoring case); anyone else becomes a placeholder member (admins only). Local
-    mode imports files of any size; a server limits uploads (PENNYWISE_MAX_IMPORT_BYTES).
+    column, value and reason, and nothing is written; --skip-invalid imports the good rows
+    instead and lists each bad one it left out. Re-importing adds nothing: rows already
+    imported are skipped (and bad rows left out again). Members are matched by --member /
+    --member-map, then by name (ignoring case); anyone else becomes a placeholder member
+    (admins only). Local mode imports files of any size; a server limits uploads
+    (PENNYWISE_MAX_IMPORT_BYTES).
 
     \b
     Formats (--from; detected when left out):
@@ -595,6 +647,8 @@ def import_(
     \b
     Examples:
       pennywise import Trip splitwise.csv --dry-run
+      pennywise import Trip splitwise.csv --skip-invalid     # the good rows; the bad listed
+      cat export.json | pennywise import Trip -               # from stdin
       pennywise import Trip bills.json --member "Ann Smith=me" --member Robert=bob
       pennywise import Me konto.csv --bank-mapping bank.toml
       pennywise import Me konto.csv --date-column Buchungstag --date-format %d.%m.%Y \\
@@ -664,10 +718,10 @@ def import_(
             )
     names = {**(_member_map_file(member_map) if member_map else {}), **_member_pairs(member or ())}
 
-    stdin = str(file) == "-"
-    label = "stdin" if stdin else file.name
-    total = None if stdin else file.stat().st_size
-    source: Path | IO[bytes] = sys.stdin.buffer if stdin else file
+    path = _input_file(file)
+    label = "stdin" if path is None else path.name
+    total = None if path is None else path.stat().st_size
+    source: Path | IO[bytes] = sys.stdin.buffer if path is None else path
 
     async def work(backend: Backend) -> tuple[JSON, JSON]:
         found = await find_group(backend, group)
@@ -689,6 +743,7 @@ def import_(
                     source,
                     format=file_format.value if file_format is not None else None,
                     dry_run=dry_run,
+                    skip_invalid=skip_invalid,
                     member_map=ids or None,
                     bank_mapping=resolved_bank,
                     currency=code,
@@ -711,6 +766,7 @@ def import_(
         details=[
             ("new members", NEW_MEMBER_COLUMNS, report["new_members"]),
             ("totals", TOTAL_COLUMNS, report["totals"]),
+            ("invalid rows left out", INVALID_COLUMNS, report.get("invalid_rows", [])),
             ("balances", BALANCE_COLUMNS, report["balances"]),
         ],
     )
