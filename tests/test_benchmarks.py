@@ -3,6 +3,7 @@ refactor can break them without any other test noticing. No figure is asserted."
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +30,27 @@ def test_a_benchmark_runs(script: str, args: list[str], printed: str, tmp_path: 
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert printed in done.stdout
+
+
+def test_the_concurrency_benchmark_runs(tmp_path: Path) -> None:
+    """Tiny: 4 writers for 4 s on two API processes, the private PostgreSQL restarted midway;
+    the script itself exits 1 on a 500, a drifted balance or a lost acknowledged create."""
+    from tests.pgserver import missing_reason
+
+    reason = missing_reason()
+    if reason is not None and os.environ.get("CI", "").lower() != "true":
+        pytest.skip(reason)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(BENCHMARKS / "bench_concurrency.py"),
+            *("--writers", "4", "--seconds", "4", "--groups", "2", "--members", "3"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "drift (own recompute of every balance row): 0 rows" in done.stdout
+    assert "PostgreSQL restarted" in done.stdout
