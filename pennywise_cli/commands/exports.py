@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import contextlib
-import enum
 import os
 import sys
 from pathlib import Path
@@ -22,26 +21,30 @@ from pennywise_cli.commands.common import GroupArg, find_group
 from pennywise_cli.errors import CliError
 from pennywise_cli.output import say
 from pennywise_cli.runtime import call
+from pennywise_core.vocabulary import EXPORT_FORMATS
 
 JSON = dict[str, Any]
 
 
-class ExportFormat(enum.StrEnum):
-    """:data:`pennywise_core.exports.FORMATS`, and ``json``/``csv`` as short names."""
-
-    pennywise_json = "pennywise-json"
-    pennywise_csv = "pennywise-csv"
-    splitwise_csv = "splitwise-csv"
-    json = "json"
-    csv = "csv"
+EXPORT_ALIASES = {"json": "pennywise-json", "csv": "pennywise-csv"}
+"""Short names of two of :data:`pennywise_core.vocabulary.EXPORT_FORMATS`."""
 
 
-_EXPORT_ALIASES = {"json": "pennywise-json", "csv": "pennywise-csv"}
+def _format_option(value: str | None) -> str | None:
+    """``--format``: one of the export formats or their short names (any case)."""
+    if value is None:
+        return None
+    name = value.strip().lower()
+    name = EXPORT_ALIASES.get(name, name)
+    if name not in EXPORT_FORMATS:
+        choices = ", ".join((*EXPORT_FORMATS, *EXPORT_ALIASES))
+        raise typer.BadParameter(f"{value!r} is not one of {choices}")
+    return name
 
 
-def _export_format(chosen: ExportFormat | None, output: Path | None) -> str:
+def _export_format(chosen: str | None, output: Path | None) -> str:
     if chosen is not None:
-        return _EXPORT_ALIASES.get(chosen.value, chosen.value)
+        return chosen
     if output is not None and output.suffix.lower() == ".csv":
         return "pennywise-csv"
     return "pennywise-json"
@@ -74,15 +77,15 @@ def export(
     group: GroupArg,
     *,
     file_format: Annotated[
-        ExportFormat | None,
+        str | None,
         typer.Option(
             "--format",
             "-f",
             metavar="FORMAT",
+            callback=_format_option,
             help="pennywise-json (lossless), pennywise-csv or splitwise-csv; json and csv "
             "are short for pennywise-json and pennywise-csv [default: pennywise-csv for an "
             "--output ending in .csv, else pennywise-json].",
-            case_sensitive=False,
             show_default=False,
         ),
     ] = None,

@@ -19,7 +19,6 @@ Only Typer and the CLI's light modules load at start; rich loads for the progres
 from __future__ import annotations
 
 import contextlib
-import enum
 import json
 import os
 import sys
@@ -37,6 +36,7 @@ from pennywise_cli.output import Column, FormatOption, emit_record, say, warn
 from pennywise_cli.parse import parse_pairs
 from pennywise_cli.resolve import pick_member
 from pennywise_cli.runtime import call
+from pennywise_core.vocabulary import IMPORT_FORMATS
 
 if TYPE_CHECKING:
     from pennywise_cli.backends import ImportProgress
@@ -44,17 +44,14 @@ if TYPE_CHECKING:
 JSON = dict[str, Any]
 
 
-class ImportFormat(enum.StrEnum):
-    """:data:`pennywise_core.imports.FORMATS` (a test keeps the two equal)."""
-
-    pennywise_json = "pennywise-json"
-    pennywise_csv = "pennywise-csv"
-    splitwise_csv = "splitwise-csv"
-    ihatemoney_json = "ihatemoney-json"
-    ihatemoney_csv = "ihatemoney-csv"
-    spliit_json = "spliit-json"
-    spliit_csv = "spliit-csv"
-    bank_csv = "bank-csv"
+def _import_format(value: str | None) -> str | None:
+    """``--from``: one of :data:`pennywise_core.vocabulary.IMPORT_FORMATS` (any case)."""
+    if value is None:
+        return None
+    name = value.strip().lower()
+    if name not in IMPORT_FORMATS:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(IMPORT_FORMATS)}")
+    return name
 
 
 BANK_FIELDS: dict[str, str] = {
@@ -409,7 +406,7 @@ def _tell(report: JSON, group_name: str) -> None:
 
 # --- commands -------------------------------------------------------------------------------
 
-FORMAT_LIST = ", ".join(f.value for f in ImportFormat)
+FORMAT_LIST = ", ".join(IMPORT_FORMATS)
 
 
 def import_(
@@ -427,14 +424,14 @@ def import_(
     ],
     *,
     file_format: Annotated[
-        ImportFormat | None,
+        str | None,
         typer.Option(
             "--from",
             "--file-format",
             metavar="FORMAT",
+            callback=_import_format,
             help=f"The file's format: {FORMAT_LIST} [default: detected from the content; "
             "bank-csv when a bank mapping is given].",
-            case_sensitive=False,
             show_default=False,
         ),
     ] = None,
@@ -642,6 +639,7 @@ def import_(
       splitwise-csv    Splitwise "Export as spreadsheet" (any language)
       ihatemoney-json  ihatemoney bills (JSON)     ihatemoney-csv  the same as CSV
       spliit-json      Spliit's JSON export        spliit-csv      Spliit's CSV export
+      cospend-csv      Nextcloud Cospend project CSV
       bank-csv         a bank's CSV, with a column mapping (--bank-mapping or the options)
 
     \b
@@ -693,10 +691,10 @@ def import_(
     flags = {k: v for k, v in flags.items() if v is not None}
     code = currency_code(currency)
     bank: JSON | None = None
-    if bank_mapping is not None or flags or file_format is ImportFormat.bank_csv:
-        if file_format is not None and file_format is not ImportFormat.bank_csv:
+    if bank_mapping is not None or flags or file_format == "bank-csv":
+        if file_format is not None and file_format != "bank-csv":
             raise typer.BadParameter(
-                f"the bank options are for a bank's CSV, not {file_format.value}",
+                f"the bank options are for a bank's CSV, not {file_format}",
                 param_hint="--from",
             )
         bank = {**(_mapping_file(bank_mapping) if bank_mapping else {}), **flags}
@@ -741,7 +739,7 @@ def import_(
                 report = await backend.import_file(
                     found["id"],
                     source,
-                    format=file_format.value if file_format is not None else None,
+                    format=file_format,
                     dry_run=dry_run,
                     skip_invalid=skip_invalid,
                     member_map=ids or None,

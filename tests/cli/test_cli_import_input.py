@@ -132,3 +132,26 @@ class TestSkipInvalid:
         assert result.exit_code == 0, result.stderr
         assert "invalid rows left out" in result.stdout
         assert "value 'abc'" in result.stdout
+
+
+class TestFormatNames:
+    """``--from`` and the export's ``--format`` take the vocabulary's format names."""
+
+    def test_an_unknown_import_format_lists_every_format(self) -> None:
+        from pennywise_core.vocabulary import IMPORT_FORMATS
+
+        result = Cli(mode="local").run("import", "Trip", "-", "--from", "quicken")
+        assert result.exit_code == errors.USAGE
+        text = " ".join(result.stderr.split())
+        for name in IMPORT_FORMATS:
+            assert name in text
+
+    def test_names_are_read_in_any_case(self, local: Cli, tmp_path: Path) -> None:
+        local("group", "create", "Trip", "--currency", "EUR")
+        path = tmp_path / "good.csv"
+        path.write_text(MIXED.replace("abc", "20.00").replace("-6.00x", "-6.00"), "utf-8")
+        report = local("import", "Trip", str(path), "--from", "Splitwise-CSV", "--dry-run")
+        assert report["format"] == "splitwise-csv"
+        out = tmp_path / "trip.csv"
+        local.run("export", "Trip", "--format", "CSV", "-o", str(out))
+        assert out.read_text("utf-8-sig").startswith("date,description")
