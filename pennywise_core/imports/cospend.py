@@ -226,6 +226,8 @@ class CospendCsvParser(BaseParser):
         self.members: dict[str, _Member] = {}
         """By case-folded name: the members section, or the older layout's marker bills."""
         self.payer_weights: dict[str, Decimal] = {}
+        """By case-folded name: the ``payer_weight`` of the first bill each payer paid."""
+        self.payer_names: dict[str, str] = {}
         self.categories: dict[int, str] = {}
         self.payment_modes: dict[int, str] = {}
         self.currencies: list[tuple[str, Decimal | None]] = []
@@ -249,6 +251,7 @@ class CospendCsvParser(BaseParser):
                     key = payer.strip().casefold()
                     if value is not None and value >= 0 and key not in self.payer_weights:
                         self.payer_weights[key] = value if value else Decimal(1)
+                        self.payer_names[key] = payer.strip()
             elif row.section == "categories":
                 number = _int(row.get("categoryid"))
                 if number is not None:
@@ -285,6 +288,11 @@ class CospendCsvParser(BaseParser):
         )
         for member in self.members.values():
             yield MemberDecl(ref=member.name, name=member.name, weight=member.weight)
+        for key, weight in self.payer_weights.items():  # payers the file lists nowhere else
+            if key not in self.members:
+                yield MemberDecl(
+                    ref=self.payer_names[key], name=self.payer_names[key], weight=weight
+                )
         keys = KeyMaker("cospend")
         trashed: list[int] = []
         warned_inactive: set[str] = set()

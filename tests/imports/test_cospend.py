@@ -240,3 +240,14 @@ class TestOlderLayouts:
         assert await balances(session, world.group_id) == MARKERS
         txs = await transactions_by_description(session, world.group_id)
         assert txs["Hut rent"].category == "Lodging"
+
+    async def test_a_payer_without_a_member_row_takes_their_bills_weight(self, session) -> None:
+        # Without Quim's marker row his weight is the payer_weight of his Wine bill, 2, as
+        # Cospend's own importer reads it: the same splits, and his placeholder weighs 2.
+        world = await make_world(session, owner="Pablo")
+        data = fixture("cospend_2019_minimal.csv").replace(
+            b'deleteMeIfYouWant,1,1970-01-01,"Quim",2,"Quim"\n', b""
+        )
+        report = await run_bytes(session, world.owner, world.group_id, data)
+        assert {m.display_name: m.weight for m in report.new_members} == {"Quim": "2", "Rut": "1"}
+        assert await balances(session, world.group_id) == MINIMAL

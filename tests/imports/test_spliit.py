@@ -98,6 +98,9 @@ class TestCsv:
         }
         txs = await transactions_by_description(session, world.group_id)
         assert txs["Dinner in Zurich"].notes == "Originally 36.00 CHF at 1.08"
+        assert [(k.field, k.transactions) for k in report.kept_in_notes] == [
+            ("Original cost, Original currency, Conversion rate", 1)
+        ]
         assert txs["Deposit refund"].kind is TransactionKind.INCOME
 
     async def test_currency_option_overrides_the_symbol(self, session, world: World) -> None:
