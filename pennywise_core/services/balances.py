@@ -155,43 +155,87 @@ async def amounts(
     return dict(result)
 
 
+BalanceKey = tuple[uuid.UUID, uuid.UUID, str]
+"""A balance row's key: ``(group_id, member_id, currency)``."""
+
+
+async def recompute(
+    session: AsyncSession, *, group_id: uuid.UUID | None = None
+) -> dict[BalanceKey, int]:
+    """Σpaid − Σowed of the live transactions' entries, per (group, member, currency).
+
+    One aggregate query, over one group or (``group_id=None``) the whole database: the one
+    recomputation that :func:`verify` and :mod:`pennywise_core.integrity` both compare with.
+    """
+    query = (
+        select(
+            Entry.group_id, Entry.member_id, Transaction.currency, func.sum(Entry.paid - Entry.owed)
+        )
+        .join(Transaction, Transaction.id == Entry.transaction_id)
+        .where(Transaction.deleted_at.is_(None))
+        .group_by(Entry.group_id, Entry.member_id, Transaction.currency)
+    )
+    if group_id is not None:
+        query = query.where(Entry.group_id == group_id)
+    return {(g, m, c): int(total) for g, m, c, total in await session.execute(query)}
+
+
+async def stored_amounts(
+    session: AsyncSession, *, group_id: uuid.UUID | None = None
+) -> dict[BalanceKey, int]:
+    """The balances table as it is, per (group, member, currency), zeros included."""
+    query = select(Balance.group_id, Balance.member_id, Balance.currency, Balance.amount)
+    if group_id is not None:
+        query = query.where(Balance.group_id == group_id)
+    return {(g, m, c): int(amount) for g, m, c, amount in await session.execute(query)}
+
+
+def drifted(stored: dict[BalanceKey, int], computed: dict[BalanceKey, int]) -> list[BalanceKey]:
+    """The keys whose stored balance is not the recomputed one (a missing row counts as 0),
+    by group, currency, member."""
+    return sorted(
+        (k for k in set(stored) | set(computed) if stored.get(k, 0) != computed.get(k, 0)),
+        key=lambda k: (str(k[0]), k[2], str(k[1])),
+    )
+
+
+async def set_to_computed(
+    session: AsyncSession,
+    keys: Iterable[BalanceKey],
+    stored: dict[BalanceKey, int],
+    computed: dict[BalanceKey, int],
+) -> None:
+    """Bring the drifted ``keys`` to their computed balance by adding the difference (so a
+    write that lands meanwhile is kept): one :func:`apply_changes` per group, groups in
+    increasing id order, as the lock order asks."""
+    by_group: dict[uuid.UUID, BalanceChanges] = defaultdict(dict)
+    for g, m, c in keys:
+        by_group[g][(c, m)] = computed.get((g, m, c), 0) - stored.get((g, m, c), 0)
+    for g in sorted(by_group):
+        await apply_changes(session, group_id=g, changes=by_group[g])
+
+
 async def verify(
     session: AsyncSession, actor: User, group_id: uuid.UUID, *, repair: bool = False
 ) -> VerifyReport:
     """Recompute balances from the entries of live transactions and compare.
 
     With ``repair`` (admins and owners), the stored balances are set to the computed ones.
+    The whole database, with every other ledger invariant, is :mod:`pennywise_core.integrity`.
     """
     await membership(session, actor, group_id, min_role=Role.ADMIN if repair else Role.VIEWER)
-    computed_rows = await session.execute(
-        select(Entry.member_id, Transaction.currency, func.sum(Entry.paid - Entry.owed))
-        .join(Transaction, Transaction.id == Entry.transaction_id)
-        .where(Entry.group_id == group_id, Transaction.deleted_at.is_(None))
-        .group_by(Entry.member_id, Transaction.currency)
-    )
-    computed = {(m, c): int(total) for m, c, total in computed_rows}
-    stored = {
-        (b.member_id, b.currency): b.amount
-        for b in (await session.scalars(select(Balance).where(Balance.group_id == group_id)))
-    }
+    computed = await recompute(session, group_id=group_id)
+    stored = await stored_amounts(session, group_id=group_id)
+    keys = drifted(stored, computed)
     drift = [
         BalanceDrift(
             member_id=m,
             currency=c,
-            stored=format_amount(stored.get((m, c), 0), c),
-            computed=format_amount(computed.get((m, c), 0), c),
+            stored=format_amount(stored.get((g, m, c), 0), c),
+            computed=format_amount(computed.get((g, m, c), 0), c),
         )
-        for m, c in sorted(set(computed) | set(stored), key=lambda k: (k[1], str(k[0])))
-        if stored.get((m, c), 0) != computed.get((m, c), 0)
+        for g, m, c in keys
     ]
-    if repair and drift:
-        for d in drift:
-            key = (d.member_id, d.currency)
-            await apply(
-                session,
-                group_id=group_id,
-                currency=d.currency,
-                entries=[(d.member_id, computed.get(key, 0) - stored.get(key, 0), 0)],
-                sign=1,
-            )
+    if repair and keys:
+        await set_to_computed(session, keys, stored, computed)
     return VerifyReport(ok=not drift, drift=drift, repaired=repair and bool(drift))
