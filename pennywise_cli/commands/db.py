@@ -2,8 +2,9 @@
 
 ``upgrade``, ``current`` and ``backup`` act on the database this machine opens
 (``--database-url`` / ``PENNYWISE_DATABASE_URL``, else the embedded SQLite file) in either
-mode: they are the operator's tools. ``verify`` checks the balances of your groups through
-the backend, so it works in remote mode too (without ``--repair``, which the API lacks).
+mode: they are the operator's tools. So is ``verify``: every group in that database against
+every invariant of the ledger (:mod:`pennywise_core.integrity`), with no acting user; in
+remote mode it needs the database's URL given, never checking an unrelated local file.
 """
 
 from __future__ import annotations
@@ -17,11 +18,18 @@ from typing import Annotated, Any
 
 import typer
 
-from pennywise_cli.backends import Backend
-from pennywise_cli.commands.common import find_group
 from pennywise_cli.errors import CONFLICT, CliError, WrongModeError
-from pennywise_cli.output import Column, FormatOption, emit, emit_record, progress, say, warn
-from pennywise_cli.runtime import call, options, run_async
+from pennywise_cli.output import (
+    Column,
+    FormatOption,
+    emit,
+    emit_record,
+    progress,
+    say,
+    short_id,
+    warn,
+)
+from pennywise_cli.runtime import options, run_async
 
 JSON = dict[str, Any]
 
@@ -115,63 +123,88 @@ def current(
 
 
 VERIFY_COLUMNS = [
-    Column("group", lambda r: r["group"]),
-    Column("ok", lambda r: r["ok"]),
-    Column("drifted", lambda r: len(r["drift"]), right=True),
-    Column("repaired", lambda r: r["repaired"]),
-    Column("id", lambda r: r["group_id"][:8], full=lambda r: r["group_id"]),
+    Column("check", lambda p: p["check"]),
+    Column("group", lambda p: p["group"]),
+    Column("group id", lambda p: p["group_id"], csv_only=True),
+    Column("member", lambda p: p["member"]),
+    Column("member id", lambda p: p["member_id"], csv_only=True),
+    Column("tx", lambda p: short_id(p["transaction_id"]), full=lambda p: p["transaction_id"]),
+    Column("currency", lambda p: p["currency"]),
+    Column("stored", lambda p: p["stored"], right=True),
+    Column("recomputed", lambda p: p["recomputed"], right=True),
+    Column("repaired", lambda p: p["repaired"]),
+    Column("problem", lambda p: p["message"], flex=True),
 ]
 
 
 @app.command()
 def verify(
     ctx: typer.Context,
-    group: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="GROUP",
-            help="Only this group (name or id) [default: all yours].",
-            show_default=False,
-        ),
-    ] = None,
     *,
     repair: Annotated[
         bool,
-        typer.Option("--repair", help="Set drifted balances to the recomputed ones (admins)."),
+        typer.Option(
+            "--repair",
+            help="Set drifted balances to the recomputed ones, in the groups whose entries "
+            "pass every check.",
+        ),
     ] = False,
+    database_url: UrlOption = None,
     fmt: FormatOption = None,
 ) -> None:
-    """Recompute balances from the transactions and report any drift (exit 4 if some)."""
-    if repair and options(ctx).remote:
+    """Check every group in the database against the ledger's invariants.
+
+    Stored balances against a recomputation from the entries, zero sums per currency,
+    Σpaid = Σowed = amount, entries of the group's own members, an owner per group. An
+    operator's command on the database itself (every group, whoever's it is), never through
+    the API. Exit 0 when every check passes (or --repair fixed all), 4 when a problem is left.
+    """
+    chosen = options(ctx)
+    if chosen.remote and not (database_url or chosen.database_url):
         raise WrongModeError(
-            "--repair works on the database itself: run it in local mode where the database "
-            "is (PENNYWISE_DATABASE_URL pointing at it); the API only verifies"
+            "db verify checks the database itself, every group in it, in local mode: give "
+            "--database-url or set PENNYWISE_DATABASE_URL to the server's database"
         )
+    url = _url(ctx, database_url)
 
-    async def work(backend: Backend) -> list[JSON]:
-        groups = [await find_group(backend, group)] if group else await backend.list_groups()
-        results: list[JSON] = []
-        with progress("verifying balances", total=len(groups)) as advance:
-            for found in groups:
-                report = await backend.verify_balances(found["id"])
-                if repair and not report["ok"]:
-                    report = await backend.verify_balances(found["id"], repair=True)
-                results.append({"group_id": found["id"], "group": found["name"], **report})
-                advance()
-        return results
+    async def _verify() -> JSON:
+        from pennywise_core import db, integrity
 
-    results = call(ctx, work)
-    emit(results, fmt, columns=VERIFY_COLUMNS)
-    drifted = [r for r in results if not r["ok"] and not r["repaired"]]
-    repaired = [r for r in results if r["repaired"]]
-    if repaired:
-        say(f"repaired the balances of {len(repaired)} group(s)")
-    if drifted:
-        warn(
-            f"balances drifted in {len(drifted)} group(s): "
-            "run `pennywise db verify --repair` to fix them"
-        )
-        raise typer.Exit(CONFLICT)
+        engine = await db.open_database(url, create=False)
+        try:
+            async with db.session_factory(engine)() as session:
+                await db.begin_snapshot(session)  # a write landing meanwhile is not drift
+                with progress("verifying the ledger", total=None):
+                    report = await integrity.check_database(session, repair=repair)
+                await session.commit()  # (the repairs; leaving the block rolls back on error)
+            return {
+                "database": engine.url.render_as_string(hide_password=True),
+                **report.model_dump(mode="json"),
+            }
+        finally:
+            await engine.dispose()
+
+    result = run_async(_verify())
+    emit(result, fmt, columns=VERIFY_COLUMNS, rows=result["problems"])
+    problems = result["problems"]
+    say(
+        f"checked {result['groups_checked']} groups, {result['transactions_checked']} "
+        f"transactions, {result['balances_checked']} balances: {len(problems)} problems found"
+        + (f", {result['repaired']} repaired" if repair else "")
+    )
+    if result["ok"]:
+        return
+    from pennywise_core.integrity import REPAIRABLE
+
+    left = [p for p in problems if not p["repaired"]]
+    drift = [p for p in left if p["check"] in REPAIRABLE]
+    if repair:
+        warn(f"{len(left)} problems left: --repair fixes balances only where the entries pass")
+    elif drift and len(drift) == len(left):
+        warn("balances drifted: `pennywise db verify --repair` sets them to the recomputed ones")
+    else:
+        warn(f"{len(left)} problems found: the entries themselves need fixing")
+    raise typer.Exit(CONFLICT)
 
 
 @app.command()

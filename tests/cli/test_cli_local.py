@@ -1,10 +1,9 @@
-"""What only local mode has: the embedded file, the schema check, backups, repairs; and the
+"""What only local mode has: the embedded file, the schema check, backups; and the
 command line itself (help, version, debug, lazy imports)."""
 
 from __future__ import annotations
 
 import asyncio
-import json
 import shutil
 import sqlite3
 import subprocess
@@ -59,31 +58,6 @@ class TestEmbeddedDatabase:
         assert (upgraded["previous"], upgraded["current"]) == (base, True)
         assert local("group", "list") == []
         assert local("db", "upgrade")["previous"] == upgraded["head"]
-
-
-def _drift(database: Path) -> None:
-    with closing(sqlite3.connect(database)) as connection:
-        connection.execute("UPDATE balances SET amount = amount + 1")
-        connection.commit()
-
-
-class TestVerifyAndRepair:
-    def test_drift_is_reported_then_repaired(self, local: Cli, cli_environment: Path) -> None:
-        local("group", "create", "Trip")
-        local("member", "add", "Trip", "Bob")
-        local("tx", "add", "Trip", "10.00", "Coffee")
-        _drift(cli_environment / "pennywise.sqlite3")
-
-        result = local.run("db", "verify", "--format", "json")
-        assert result.exit_code == errors.CONFLICT
-        [report] = json.loads(result.stdout)
-        assert (report["ok"], report["repaired"], len(report["drift"])) == (False, False, 2)
-        assert "--repair" in result.stderr
-
-        [repaired] = local("db", "verify", "--repair")
-        assert repaired["repaired"] is True
-        assert local("db", "verify")[0]["ok"] is True
-        assert {b["balance"] for b in local("balances", "Trip")} == {"5.00", "-5.00"}
 
 
 class TestBackup:
