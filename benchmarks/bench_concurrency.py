@@ -370,6 +370,7 @@ async def main(args: argparse.Namespace) -> int:
         + (f": {drift[:5]}" if drift else "")
     )
     print(f"pennywise db verify: exit {verify_code}: {verify_out}")
+    print(f"server logs: {home}")
     failed = by_status.get(500, 0) or drift or lost
     return 1 if failed else 0
 

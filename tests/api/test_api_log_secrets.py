@@ -9,6 +9,7 @@ a unique violation's does. The whole log is then searched for every secret of th
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import secrets
@@ -99,11 +100,11 @@ def _serve(url: str, home: Path, log: Path) -> tuple[subprocess.Popen[bytes], st
     raise AssertionError(f"pennywise serve did not come up:\n{log.read_text()}")
 
 
-async def test_a_500_logs_its_traceback_without_any_secret(
+def test_a_500_logs_its_traceback_without_any_secret(
     fresh_database_url: str, tmp_path: Path
 ) -> None:
     tag = secrets.token_hex(4)
-    await _force_a_failure(fresh_database_url, f"Boom {tag}")
+    asyncio.run(_force_a_failure(fresh_database_url, f"Boom {tag}"))
     ok_email, boom_email = f"ok-{tag}@example.org", f"boom-{tag}@example.org"
     password = f"correct horse {tag} battery"
     log = tmp_path / "serve.log"
@@ -123,18 +124,28 @@ async def test_a_500_logs_its_traceback_without_any_secret(
             refresh = signed_in.json()["refresh_token"]
             boom = client.post(
                 "/auth/register",
-                json={"email": boom_email, "password": password, "display_name": f"Boom {tag}"},
+                json={
+                    "email": boom_email,
+                    "password": password,
+                    "display_name": f"Boom {tag}",
+                },
             )
             assert boom.status_code == 500, boom.text
     finally:
         process.terminate()
         process.wait(timeout=30)
 
-    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    lines = [
+        json.loads(line)
+        for line in log.read_text().splitlines()
+        if line.startswith("{")
+    ]
     crash = [line for line in lines if line.get("event") == "unhandled error"]
     assert len(crash) == 1, log.read_text()
     traceback = crash[0]["exception"]
-    assert "forced failure" in traceback  # the traceback is there, with the failing statement
+    assert (
+        "forced failure" in traceback
+    )  # the traceback is there, with the failing statement
     assert "INSERT INTO users" in traceback
     everything = log.read_text()
     for secret in (password, ok_email, boom_email, "$argon2", access, refresh):
