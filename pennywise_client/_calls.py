@@ -807,17 +807,17 @@ class ImportCalls:
 
         ``file``: a path, bytes or a binary file, streamed from disk. ``format``: one of
         ``pennywise-json``, ``pennywise-csv``, ``splitwise-csv``, ``ihatemoney-json``,
-        ``ihatemoney-csv``, ``spliit-json``, ``spliit-csv``, ``bank-csv``; detected when
-        left out. ``dry_run``: only report what would be created. ``skip_invalid``: import
-        the good rows and list each bad one in the report's ``invalid_rows`` (``row``,
-        ``column``, ``message``; ``invalid`` counts them), in a dry run too. ``member_map``: ``{name
-        in the file: member id}``. ``bank_mapping``: a bank CSV's columns (a dict or
-        :class:`~pennywise_client.models.BankMappingIn`), e.g. ``{"date": "Date",
-        "description": "Text", "amount": "Amount"}``. Re-importing a file adds nothing.
-        Bad rows raise :class:`~pennywise_client.ValidationError` whose ``errors`` are
-        located at ``["row", <row>, <column>]``; a file over the server's limit raises
-        :class:`~pennywise_client.ContentTooLargeError` (413): import it locally with the
-        CLI instead.
+        ``ihatemoney-csv``, ``spliit-json``, ``spliit-csv``, ``cospend-csv``, ``bank-csv``;
+        detected when left out. ``dry_run``: only report what would be created.
+        ``skip_invalid``: import the good rows and list each bad one in the report's
+        ``invalid_rows`` (``row``, ``column``, ``message``; ``invalid`` counts them), in a
+        dry run too. ``member_map``: ``{name in the file: member id}``. ``bank_mapping``: a
+        bank CSV's columns (a dict or :class:`~pennywise_client.models.BankMappingIn`), e.g.
+        ``{"date": "Date", "description": "Text", "amount": "Amount"}``. Re-importing a file
+        adds nothing. Bad rows raise :class:`~pennywise_client.ValidationError` whose
+        ``errors`` are located at ``["row", <row>, <column>]``; a file over the server's
+        limit raises :class:`~pennywise_client.ContentTooLargeError` (413): import it
+        locally with the CLI instead.
         """
         fields: dict[str, Any] = {
             "format_": _or(format),
