@@ -51,14 +51,17 @@ of many amounts, and 10**15 leaves a factor of about 9 000 of headroom below the
 amount exactly.
 """
 
-# Codes that ISO 4217 lists without a minor unit but that an expense tracker still wants.
-# XXX ("no currency involved") is what ihatemoney uses for groups that track points or
-# mixed tokens; XTS is reserved for tests. Both get the common exponent 2. Every other code
-# without a minor unit (gold XAU, silver XAG, platinum XPT, palladium XPD, the IMF's SDR
-# XDR, the bond-market units XBA..XBD, XSU, XUA) is refused: they are traded by weight or
-# used between central banks, and inventing an exponent for them would be a guess.
-_EXPONENT_FOR_CODES_WITHOUT_MINOR_UNIT: Final[Mapping[str, int]] = MappingProxyType(
-    {"XXX": 2, "XTS": 2}
+# Codes that ISO 4217 lists without a minor unit are not money, and are refused: XXX
+# ("no currency involved": an amount in XXX can never be settled against a real currency),
+# XTS (reserved for testing), the metals traded by weight (gold XAU, silver XAG, platinum
+# XPT, palladium XPD), the IMF's SDR XDR, the bond-market units XBA..XBD, XSU and XUA
+# (units of account between central banks). Inventing an exponent for them would be a
+# guess. A source that books in XXX (ihatemoney) is read in the group's currency instead.
+_NOT_MONEY: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "XXX": 'it is ISO 4217\'s code for "no currency"; book the amount in a real currency',
+        "XTS": "it is ISO 4217's code reserved for testing",
+    }
 )
 
 
@@ -83,13 +86,10 @@ def _load_currencies() -> tuple[Mapping[str, Currency], frozenset[str]]:
     supported: dict[str, Currency] = {}
     refused: set[str] = set()
     for entry in iso4217.Currency:
-        exponent = entry.exponent
-        if exponent is None:
-            exponent = _EXPONENT_FOR_CODES_WITHOUT_MINOR_UNIT.get(entry.code)
-        if exponent is None:
+        if entry.exponent is None:
             refused.add(entry.code)
         else:
-            supported[entry.code] = Currency(entry.code, exponent, entry.currency_name)
+            supported[entry.code] = Currency(entry.code, entry.exponent, entry.currency_name)
     return MappingProxyType(supported), frozenset(refused)
 
 
@@ -115,11 +115,11 @@ def get_currency(code: str) -> Currency:
     if currency is not None:
         return currency
     if code in _REFUSED_CODES:
-        raise ValidationError.at(
-            "currency",
-            f"currency {code!r} is not supported: ISO 4217 defines no minor unit for it "
-            "(precious metals, bond-market units and units of account such as XDR are refused)",
+        why = _NOT_MONEY.get(code) or (
+            "ISO 4217 defines no minor unit for it (precious metals, bond-market units and "
+            "units of account such as XDR are refused)"
         )
+        raise ValidationError.at("currency", f"currency {code!r} is not supported: {why}")
     hint = ""
     if code.upper() in _CURRENCIES:
         hint = f"; codes are upper case, did you mean {code.upper()!r}?"
@@ -128,8 +128,17 @@ def get_currency(code: str) -> Currency:
     )
 
 
+_STORED_BEFORE: Final[Mapping[str, Currency]] = MappingProxyType(
+    {code: Currency(code, 2, code) for code in _NOT_MONEY}
+)
+"""XXX and XTS were taken, with 2 decimals, before they were refused: amounts stored in them
+still print (a list, an export), though no new amount can be entered in them."""
+
+
 def _resolve(currency: str | Currency) -> Currency:
-    return currency if isinstance(currency, Currency) else get_currency(currency)
+    if isinstance(currency, Currency):
+        return currency
+    return _CURRENCIES.get(currency) or _STORED_BEFORE.get(currency) or get_currency(currency)
 
 
 # The one accepted spelling: an optional minus, ASCII digits, and optionally a point

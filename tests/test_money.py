@@ -49,9 +49,21 @@ def test_every_iso_currency_with_a_minor_unit_is_available() -> None:
             assert get_currency(entry.code).exponent == entry.exponent
 
 
-@pytest.mark.parametrize("code", ["XXX", "XTS"])
-def test_no_currency_and_test_codes_have_exponent_two(code: str) -> None:
-    assert get_currency(code).exponent == 2
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [("XXX", 'ISO 4217\'s code for "no currency"'), ("XTS", "reserved for testing")],
+)
+def test_no_currency_and_the_test_code_are_not_money(code: str, why: str) -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        get_currency(code)
+    loc, msg = refusal(excinfo)
+    assert loc == ("currency",)
+    assert msg.startswith(f"currency {code!r} is not supported: ")
+    assert why in msg
+    with pytest.raises(ValidationError):
+        parse_amount("1.00", code)
+    # Amounts stored in them before they were refused still print.
+    assert format_amount(150, code) == "1.50"
 
 
 def test_get_currency_is_cached() -> None:

@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pennywise_core.errors import ValidationError
 from pennywise_core.models import Group, Member, Role, User, utcnow
 from pennywise_core.money import get_currency
 from pennywise_core.schemas import GroupCreate, GroupRead, GroupUpdate
@@ -38,8 +39,16 @@ def snapshot(group: Group) -> dict[str, object]:
     }
 
 
+def _check_currency(code: str) -> None:
+    """An unknown or refused code is a 422 naming the field, ``default_currency``."""
+    try:
+        get_currency(code)
+    except ValidationError as exc:
+        raise ValidationError.at("default_currency", exc.errors[0].msg) from None
+
+
 async def create(session: AsyncSession, actor: User, data: GroupCreate) -> GroupRead:
-    get_currency(data.default_currency)  # an unknown code is a 422 naming the field
+    _check_currency(data.default_currency)
     group = Group(name=data.name, default_currency=data.default_currency, created_by=actor.id)
     session.add(group)
     await session.flush()
@@ -89,7 +98,7 @@ async def update_group(
     changes = data.model_dump(exclude_unset=True)
     before = snapshot(group)
     if "default_currency" in changes and changes["default_currency"] is not None:
-        get_currency(changes["default_currency"])
+        _check_currency(changes["default_currency"])
         group.default_currency = changes["default_currency"]
     if changes.get("name") is not None:
         group.name = changes["name"]
