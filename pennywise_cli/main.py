@@ -28,6 +28,7 @@ from pennywise_cli.commands import (
     exports,
     group,
     imports,
+    invite,
     member,
     report,
     serve,
@@ -52,6 +53,7 @@ app = typer.Typer(
 # --- the nouns (one module each) ----------------------------------------------------------
 app.add_typer(group.app, name="group")
 app.add_typer(member.app, name="member")
+app.add_typer(invite.app, name="invite")
 app.add_typer(tx.app, name="tx")
 app.command("balances")(balances.balances)
 app.command("settle")(settle.settle)

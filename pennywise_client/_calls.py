@@ -61,7 +61,13 @@ from pennywise_client._generated.api.groups import (
     groups_update,
 )
 from pennywise_client._generated.api.imports import imports_run
-from pennywise_client._generated.api.invites import invites_accept, invites_create
+from pennywise_client._generated.api.invites import (
+    invites_accept,
+    invites_accept_received,
+    invites_create,
+    invites_decline,
+    invites_received,
+)
 from pennywise_client._generated.api.members import (
     members_add,
     members_get,
@@ -96,6 +102,7 @@ from pennywise_client._generated.models import (
     InviteAccept,
     InviteCreate,
     InviteCreated,
+    InviteReceived,
     MemberCreate,
     MemberRead,
     MemberUpdate,
@@ -477,7 +484,8 @@ class MemberCalls:
         weight: Amount | Unset = UNSET,
         idempotency_key: str | None = None,
     ) -> Call[MemberRead]:
-        """Add a registered user (``email``) or a placeholder (``display_name`` only)."""
+        """Add a placeholder (``display_name``), or invite ``email`` to claim it: they join
+        when they accept (``invites.received()``); the answer is the placeholder either way."""
         body = MemberCreate(
             display_name=display_name,
             email=email,
@@ -893,6 +901,21 @@ class InviteCalls:
     def accept(token: str) -> Call[MemberRead]:
         """Become the placeholder member an invite names, with its history."""
         return Call(invites_accept, {"body": InviteAccept(token=token)})
+
+    @staticmethod
+    def received() -> Call[list[InviteReceived]]:
+        """The invites addressed to your email (someone added you by email), newest first."""
+        return Call(invites_received)
+
+    @staticmethod
+    def accept_received(invite_id: Id) -> Call[MemberRead]:
+        """Join the group of an invite addressed to you, as the member it names."""
+        return Call(invites_accept_received, {"invite_id": _id(invite_id)})
+
+    @staticmethod
+    def decline(invite_id: Id) -> Call[None]:
+        """Decline an invite addressed to you."""
+        return Call(invites_decline, {"invite_id": _id(invite_id)})
 
 
 def _or(value: T | None) -> T | Unset:

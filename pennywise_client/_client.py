@@ -359,11 +359,17 @@ class AsyncTokens(_AsyncResource):
 class Invites(_Resource):
     create = _sync(InviteCalls.create)
     accept = _sync(InviteCalls.accept)
+    received = _sync(InviteCalls.received)
+    accept_received = _sync(InviteCalls.accept_received)
+    decline = _sync(InviteCalls.decline)
 
 
 class AsyncInvites(_AsyncResource):
     create = _async(InviteCalls.create)
     accept = _async(InviteCalls.accept)
+    received = _async(InviteCalls.received)
+    accept_received = _async(InviteCalls.accept_received)
+    decline = _async(InviteCalls.decline)
 
 
 class Imports(_Resource):

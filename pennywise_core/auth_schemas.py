@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from pennywise_core.models import Role
 from pennywise_core.schemas import Input, Name, NewPassword, Output
 
 Scope = Literal["read", "write"]
@@ -76,6 +77,21 @@ class InviteCreated(InviteRead):
 
 class InviteAccept(Input):
     token: str = Field(min_length=1, max_length=200)
+
+
+class InviteReceived(BaseModel):
+    """An invite addressed to your email: accept it to join the group as that member."""
+
+    id: uuid.UUID
+    group_id: uuid.UUID
+    group_name: str
+    member_id: uuid.UUID
+    display_name: str
+    """The member you would become (with whatever is booked on them)."""
+    role: Role
+    invited_by: str | None
+    """The display name of whoever invited you (None if their account is gone)."""
+    expires_at: dt.datetime
 
 
 # --- passwords ------------------------------------------------------------------------------

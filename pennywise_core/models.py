@@ -423,7 +423,9 @@ class IdempotencyRecord(Base):
 
 
 class Invite(Base):
-    """A single-use, expiring link (``pwi_…``) that lets a user claim a placeholder member."""
+    """A single-use, expiring invitation to claim a placeholder member: a link (``pwi_…``)
+    for whoever holds it, or, when ``email`` is set, addressed to the user with that email
+    (its token is never shown), who finds it among their invites."""
 
     __tablename__ = "invites"
     __table_args__ = (
@@ -446,3 +448,5 @@ class Invite(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+    # The addressee, lower-cased like ``User.email_normalized``; None: whoever has the token.
+    email: Mapped[str | None] = mapped_column(String(320), index=True)

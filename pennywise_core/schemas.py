@@ -174,10 +174,13 @@ class GroupRead(Output):
 
 
 class MemberCreate(Input):
-    """A registered user (by ``email``) or a placeholder (``display_name`` only)."""
+    """A placeholder: ``display_name``, or ``email`` to invite that person to claim it."""
 
     display_name: Name | None = None
+    """The member's name in the group; with an ``email``, by default its local part."""
     email: EmailStr | None = None
+    """Invite the person with this email: they join as this member when they accept (the
+    answer is the same whether or not an account has the email)."""
     role: Role = Role.MEMBER
     weight: Weight = Decimal(1)
 

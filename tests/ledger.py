@@ -16,19 +16,40 @@ from pennywise_core.models import Balance, Role, Transaction, User
 from pennywise_core.schemas import (
     GroupCreate,
     MemberCreate,
+    MemberRead,
     PayerIn,
     SplitEntryIn,
     SplitIn,
     TransactionCreate,
     TransactionRead,
 )
-from pennywise_core.services import groups, members, transactions, users
+from pennywise_core.services import groups, invites, members, transactions, users
 
 
 async def make_user(session: AsyncSession, name: str) -> User:
     return await users.create_local(
         session, display_name=name, email=f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.org"
     )
+
+
+async def join_by_invite(
+    session: AsyncSession,
+    inviter: User,
+    group_id: uuid.UUID,
+    user: User,
+    *,
+    role: Role = Role.MEMBER,
+    display_name: str | None = None,
+) -> MemberRead:
+    """``inviter`` adds ``user`` by email and ``user`` accepts: they are a member now."""
+    placeholder = await members.add(
+        session,
+        inviter,
+        group_id,
+        MemberCreate(email=user.email, display_name=display_name or user.display_name, role=role),
+    )
+    (invite,) = [i for i in await invites.received(session, user) if i.member_id == placeholder.id]
+    return await invites.accept_received(session, user, invite.id)
 
 
 @dataclass
@@ -42,10 +63,9 @@ class World:
     member_ids: dict[str, uuid.UUID] = field(default_factory=dict)
 
     async def add_user(self, name: str, role: Role = Role.MEMBER) -> User:
+        """A new user invited by email who accepts: the only way a user joins a group."""
         user = await make_user(self.session, name)
-        member = await members.add(
-            self.session, self.owner, self.group_id, MemberCreate(email=user.email, role=role)
-        )
+        member = await join_by_invite(self.session, self.owner, self.group_id, user, role=role)
         self.people[name] = user
         self.member_ids[name] = member.id
         return user

@@ -1,4 +1,5 @@
-"""``services.invites``: claim a placeholder with a single-use, expiring token."""
+"""``services.invites``: claim a placeholder with a single-use, expiring token, or with an
+invite addressed to your email (adding a member by email), which you accept or decline."""
 
 from __future__ import annotations
 
@@ -22,8 +23,17 @@ from pennywise_core.errors import (
     PermissionDeniedError,
 )
 from pennywise_core.models import Activity, Invite, Member, Role, User, utcnow
-from pennywise_core.schemas import GroupCreate, GroupUpdate, MemberCreate, MemberRead
-from pennywise_core.services import groups, invites, members, users
+from pennywise_core.schemas import (
+    GroupCreate,
+    GroupUpdate,
+    MemberCreate,
+    MemberRead,
+    SplitEntryIn,
+    SplitIn,
+    TransactionCreate,
+)
+from pennywise_core.services import balances, groups, invites, members, summary, transactions, users
+from tests.ledger import join_by_invite
 
 
 async def make_user(session: AsyncSession, name: str) -> User:
@@ -46,8 +56,8 @@ async def make_trip(session: AsyncSession) -> Trip:
     owner = await make_user(session, "Olga")
     group = await groups.create(session, owner, GroupCreate(name="Trip", default_currency="EUR"))
     admin, member = await make_user(session, "Adam"), await make_user(session, "Mia")
-    await members.add(session, owner, group.id, MemberCreate(email=admin.email, role=Role.ADMIN))
-    await members.add(session, owner, group.id, MemberCreate(email=member.email))
+    await join_by_invite(session, owner, group.id, admin, role=Role.ADMIN)
+    await join_by_invite(session, owner, group.id, member)
     bob = await members.add(session, owner, group.id, MemberCreate(display_name="Bob"))
     return Trip(group.id, owner, admin, member, bob.id)
 
@@ -55,6 +65,23 @@ async def make_trip(session: AsyncSession) -> Trip:
 @pytest.fixture
 async def trip(session: AsyncSession) -> Trip:
     return await make_trip(session)
+
+
+async def book_on(
+    session: AsyncSession, actor: User, group_id: uuid.UUID, member_id: uuid.UUID, amount: str
+) -> None:
+    """``actor`` pays ``amount`` for ``member_id`` alone: the member owes it all."""
+    await transactions.create(
+        session,
+        actor,
+        TransactionCreate(
+            group_id=group_id,
+            description="Hotel",
+            amount=amount,
+            currency="EUR",
+            split=SplitIn(mode="exact", entries=[SplitEntryIn(member_id=member_id, amount=amount)]),
+        ),
+    )
 
 
 class TestCreateInvite:
@@ -77,7 +104,9 @@ class TestCreateInvite:
         assert row.used_at is None
         logged = await session.scalar(
             select(Activity).where(
-                Activity.group_id == trip.group_id, Activity.action == "invite.create"
+                Activity.group_id == trip.group_id,
+                Activity.action == "invite.create",
+                Activity.actor_id == trip.admin.id,
             )
         )
         assert logged is not None
@@ -162,7 +191,9 @@ class TestAcceptInvite:
         assert found.my_member_id == trip.bob
         logged = await session.scalar(
             select(Activity).where(
-                Activity.group_id == trip.group_id, Activity.action == "member.claim"
+                Activity.group_id == trip.group_id,
+                Activity.action == "member.claim",
+                Activity.target_id == trip.bob,
             )
         )
         assert logged is not None
@@ -204,12 +235,29 @@ class TestAcceptInvite:
         # The invite is still usable by the right person.
         await invites.accept_invite(session, await make_user(session, "Robert"), token)
 
-    async def test_former_member(self, session: AsyncSession, trip: Trip) -> None:
+    async def test_former_member_gets_their_member_back(
+        self, session: AsyncSession, trip: Trip
+    ) -> None:
         mia = await session.scalar(
             select(Member).where(Member.group_id == trip.group_id, Member.user_id == trip.member.id)
         )
         assert mia is not None
         await members.remove(session, trip.member, trip.group_id, mia.id)
+        token = await self.invite(session, trip)
+        back = await invites.accept_invite(session, trip.member, token)
+        assert (back.id, back.user_id, back.display_name) == (mia.id, trip.member.id, "Bob")
+        listed = await members.list_members(session, trip.owner, trip.group_id)
+        assert trip.bob not in {m.id for m in listed}  # the placeholder made way
+
+    async def test_former_member_and_a_placeholder_with_transactions(
+        self, session: AsyncSession, trip: Trip
+    ) -> None:
+        mia = await session.scalar(
+            select(Member).where(Member.group_id == trip.group_id, Member.user_id == trip.member.id)
+        )
+        assert mia is not None
+        await members.remove(session, trip.member, trip.group_id, mia.id)
+        await book_on(session, trip.owner, trip.group_id, trip.bob, "12.00")
         token = await self.invite(session, trip)
         with pytest.raises(ConflictError, match="before"):
             await invites.accept_invite(session, trip.member, token)
@@ -267,3 +315,129 @@ class TestAcceptInvite:
             bob = await session.get(Member, trip.bob)
             assert bob is not None
             assert bob.user_id == claimed[0].user_id
+
+
+class TestInviteByEmail:
+    """Adding a member by email: a placeholder and an invite; nobody joins without a yes."""
+
+    async def test_a_registered_user_is_not_a_member_until_they_accept(
+        self, session: AsyncSession, trip: Trip
+    ) -> None:
+        victim = await make_user(session, "Vic")
+        added = await members.add(
+            session, trip.owner, trip.group_id, MemberCreate(email=victim.email)
+        )
+        assert (added.is_placeholder, added.user_id) == (True, None)
+        await book_on(session, trip.owner, trip.group_id, added.id, "500.00")
+        assert await groups.list_groups(session, victim) == []
+        with pytest.raises(NotFoundError):
+            await groups.get(session, victim, trip.group_id)
+        assert (await summary.spending(session, victim)).model_dump()["rows"] == []
+        row = await session.get(Member, added.id)
+        assert row is not None
+        assert row.user_id is None
+        # What they see: an invite, naming the group, the member and who sent it.
+        (invite,) = await invites.received(session, victim)
+        assert (invite.group_name, invite.member_id, invite.invited_by) == (
+            "Trip",
+            added.id,
+            "Olga",
+        )
+
+    async def test_the_same_answer_whether_or_not_an_account_has_the_email(
+        self, session: AsyncSession, trip: Trip
+    ) -> None:
+        registered = await make_user(session, "Reg")
+        unknown = f"nobody-{uuid.uuid4().hex[:8]}@example.org"
+        answers = [
+            await members.add(
+                session, trip.owner, trip.group_id, MemberCreate(display_name=name, email=email)
+            )
+            for name, email in (("R", registered.email), ("U", unknown))
+        ]
+
+        def shape(member: MemberRead) -> dict[str, object]:
+            return member.model_dump(exclude={"id", "created_at", "display_name"})
+
+        assert shape(answers[0]) == shape(answers[1])
+        rows = (
+            await session.scalars(
+                select(Invite).where(Invite.member_id.in_([a.id for a in answers]))
+            )
+        ).all()
+        assert sorted(r.email or "" for r in rows) == sorted(
+            [registered.email.lower(), unknown.lower()]
+        )
+
+    async def test_the_name_is_the_emails_local_part_unless_given(
+        self, session: AsyncSession, trip: Trip
+    ) -> None:
+        added = await members.add(
+            session, trip.owner, trip.group_id, MemberCreate(email="Zoe.K@example.org")
+        )
+        assert added.display_name == "Zoe.K"
+
+    async def test_accepting_claims_the_placeholder_and_its_balance(
+        self, session: AsyncSession, trip: Trip
+    ) -> None:
+        vic = await make_user(session, "Vic")
+        added = await members.add(
+            session, trip.owner, trip.group_id, MemberCreate(email=f"  {vic.email.upper()} ")
+        )
+        await book_on(session, trip.owner, trip.group_id, added.id, "30.00")
+        (invite,) = await invites.received(session, vic)
+        joined = await invites.accept_received(session, vic, invite.id)
+        assert (joined.id, joined.user_id, joined.is_placeholder) == (added.id, vic.id, False)
+        assert (await groups.get(session, vic, trip.group_id)).my_member_id == added.id
+        mine = [
+            b for b in await balances.read(session, vic, trip.group_id) if b.member_id == added.id
+        ]
+        assert [(b.currency, str(b.balance)) for b in mine] == [("EUR", "-30.00")]
+        assert await invites.received(session, vic) == []
+        with pytest.raises(ConflictError, match="already been used"):
+            await invites.accept_received(session, vic, invite.id)
+
+    async def test_only_the_addressee_sees_or_accepts_it(
+        self, session: AsyncSession, trip: Trip
+    ) -> None:
+        vic, eve = await make_user(session, "Vic"), await make_user(session, "Eve")
+        await members.add(session, trip.owner, trip.group_id, MemberCreate(email=vic.email))
+        (invite,) = await invites.received(session, vic)
+        assert await invites.received(session, eve) == []
+        with pytest.raises(NotFoundError):
+            await invites.accept_received(session, eve, invite.id)
+        with pytest.raises(NotFoundError):
+            await invites.decline_received(session, eve, invite.id)
+
+    async def test_declining(self, session: AsyncSession, trip: Trip) -> None:
+        vic = await make_user(session, "Vic")
+        added = await members.add(session, trip.owner, trip.group_id, MemberCreate(email=vic.email))
+        (invite,) = await invites.received(session, vic)
+        await invites.decline_received(session, vic, invite.id)
+        assert await invites.received(session, vic) == []
+        with pytest.raises(ConflictError):
+            await invites.accept_received(session, vic, invite.id)
+        listed = await members.list_members(session, trip.owner, trip.group_id)
+        assert added.id in {m.id for m in listed}  # the placeholder stays, for the admins
+
+    async def test_a_member_invited_again_cannot_join_twice(
+        self, session: AsyncSession, trip: Trip
+    ) -> None:
+        await members.add(session, trip.owner, trip.group_id, MemberCreate(email=trip.member.email))
+        (invite,) = await invites.received(session, trip.member)
+        with pytest.raises(ConflictError, match="already a member"):
+            await invites.accept_received(session, trip.member, invite.id)
+
+    async def test_an_email_invites_token_is_not_a_link(
+        self, session: AsyncSession, trip: Trip
+    ) -> None:
+        # Not shown to anyone; were it to leak, it would still not work as a link.
+        vic = await make_user(session, "Vic")
+        added = await members.add(session, trip.owner, trip.group_id, MemberCreate(email=vic.email))
+        row = await session.scalar(select(Invite).where(Invite.member_id == added.id))
+        assert row is not None
+        token, token_hash = tokens.new_opaque_token(tokens.INVITE_PREFIX)
+        row.token_hash = token_hash
+        await session.flush()
+        with pytest.raises(NotFoundError):
+            await invites.accept_invite(session, vic, token)

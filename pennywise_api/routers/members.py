@@ -1,4 +1,6 @@
-"""``/groups/{group_id}/members``: registered users and named placeholders, and their roles."""
+"""``/groups/{group_id}/members``: registered users and named placeholders, and their roles.
+
+A registered user becomes a member only by accepting an invite (see ``routers.invites``)."""
 
 from __future__ import annotations
 
@@ -27,9 +29,11 @@ async def add(
     idem: IdempotencyDep,
     response: Response,
 ) -> MemberRead:
-    """Add a registered user (by `email`) or a placeholder (`display_name` only).
+    """Add a placeholder member (`display_name`), or invite someone by `email` to claim it.
 
-    Admins and owners add members; only owners grant `admin` or `owner`.
+    With `email` the answer is the placeholder, whether or not an account has that email;
+    its owner joins as this member only by accepting the invite (`GET /invites`). Admins and
+    owners add members; only owners grant `admin` or `owner`.
     """
     member = await members.add(session, user, group_id, data)
     response.headers["Location"] = f"{API_PREFIX}/groups/{group_id}/members/{member.id}"

@@ -50,6 +50,7 @@ from pennywise_core.services import (
     activity,
     balances,
     groups,
+    invites,
     members,
     settle_up,
     summary,
@@ -302,6 +303,18 @@ class LocalBackend:
             self.session, self.user, _id(group_id, "group"), _id(member_id, "member")
         )
 
+    # --- invites addressed to the local user ----------------------------------------------
+
+    async def received_invites(self) -> list[JSON]:
+        return [_dump(i) for i in await invites.received(self.session, self.user)]
+
+    async def accept_invite(self, invite_id: str) -> JSON:
+        joined = await invites.accept_received(self.session, self.user, _id(invite_id, "invite"))
+        return _dump(joined)
+
+    async def decline_invite(self, invite_id: str) -> None:
+        await invites.decline_received(self.session, self.user, _id(invite_id, "invite"))
+
     # --- transactions ---------------------------------------------------------------------
 
     async def create_transaction(self, body: JSON) -> JSON:
@@ -463,6 +476,7 @@ class LocalBackend:
         async with db.session_factory(self._engine)() as snapshot:
             await db.begin_snapshot(snapshot)
             await exports.write(snapshot, self.user, group, out, format=format)
+
 
 async def run(database_url: str | None, work: Callable[[LocalBackend], Awaitable[T]]) -> T:
     """``work`` with a local backend: one database transaction, committed when it returns.

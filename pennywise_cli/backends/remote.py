@@ -347,6 +347,19 @@ class RemoteBackend:
         gid, mid = _id(group_id, "group"), _id(member_id, "member")
         await self._call(lambda: self.pw.members.remove(gid, mid))
 
+    # --- invites addressed to the signed-in user ---------------------------------------------
+
+    async def received_invites(self) -> list[JSON]:
+        return _json_list(await self._call(lambda: self.pw.invites.received()))
+
+    async def accept_invite(self, invite_id: str) -> JSON:
+        iid = _id(invite_id, "invite")
+        return _json(await self._call(lambda: self.pw.invites.accept_received(iid)))
+
+    async def decline_invite(self, invite_id: str) -> None:
+        iid = _id(invite_id, "invite")
+        await self._call(lambda: self.pw.invites.decline(iid))
+
     # --- transactions ---------------------------------------------------------------------
 
     async def create_transaction(self, body: JSON) -> JSON:

@@ -45,14 +45,18 @@ def add(
         str | None,
         typer.Argument(
             metavar="NAME",
-            help="Their name in the group (a placeholder unless --email names an account).",
+            help="Their name in the group (with --email, by default the email's local part).",
             show_default=False,
         ),
     ] = None,
     *,
     email: Annotated[
         str | None,
-        typer.Option(help="Add the registered user with this email.", show_default=False),
+        typer.Option(
+            help="Invite the person with this email to claim the placeholder: they join when "
+            "they accept (`pennywise invite accept`).",
+            show_default=False,
+        ),
     ] = None,
     role: Annotated[Role, typer.Option(help="Their role.")] = Role.member,
     weight: Annotated[
@@ -63,9 +67,12 @@ def add(
     ] = None,
     fmt: FormatOption = None,
 ) -> None:
-    """Add a member: a named placeholder (NAME), or a registered user (--email)."""
+    """Add a member: a named placeholder (NAME), and with --email an invite to claim it.
+
+    Nobody joins a group without saying yes: the person with that email sees the invite
+    (`pennywise invite list`) and accepts or declines it."""
     if name is None and email is None:
-        raise typer.BadParameter("give a NAME (a placeholder) or --email (a registered user)")
+        raise typer.BadParameter("give a NAME (a placeholder) or --email (to invite someone)")
     body: JSON = {"role": role.value}
     if name is not None:
         body["display_name"] = name
@@ -80,6 +87,8 @@ def add(
 
     member = call(ctx, work)
     say(f"added {member['display_name']!r} as {member['role']}")
+    if email is not None:
+        say(f"invited {email} to claim {member['display_name']!r}: they join when they accept")
     emit_record(member, fmt, fields=MEMBER_FIELDS)
 
 

@@ -1,4 +1,7 @@
-"""Members: add users or placeholders, change roles, remove.
+"""Members: add placeholders (and invite people by email to claim them), change roles, remove.
+
+A registered user joins a group only by accepting an invite (:mod:`invites`): nobody is
+put in a group, or owes anything in it, without having said yes.
 
 Rules: admins and owners manage members; only owners grant or take away ``owner`` and
 ``admin`` or change an owner; a group always keeps at least one owner; a member whose
@@ -19,7 +22,6 @@ from pennywise_core.money import format_amount
 from pennywise_core.schemas import MemberCreate, MemberRead, MemberUpdate
 from pennywise_core.services import activity
 from pennywise_core.services.access import Membership, membership, require_role
-from pennywise_core.services.users import get_by_email
 
 
 def to_read(member: Member) -> MemberRead:
@@ -97,37 +99,28 @@ async def _check_name_free(
 async def add(
     session: AsyncSession, actor: User, group_id: uuid.UUID, data: MemberCreate
 ) -> MemberRead:
-    """Add a registered user (``email``) or a placeholder (``display_name`` only)."""
+    """Add a placeholder member: a named person without an account in this group.
+
+    With ``email``, the placeholder (named ``display_name``, by default the email's local
+    part) also gets an invite addressed to that email (:mod:`~pennywise_core.services.invites`):
+    its owner, if the email has an account now or later, sees it and accepts it to become
+    this member, with whatever was booked on the placeholder meanwhile. Until then nothing
+    in the group is theirs. This never reads the users table: the answer, and the work
+    done, are the same whether or not an account has the email.
+    """
     found = await membership(session, actor, group_id, min_role=Role.ADMIN, writable=True)
     _check_grant(found, data.role)
-    user: User | None = None
-    if data.email is not None:
-        user = await get_by_email(session, data.email)
-        if user is None:
-            raise ValidationError.at(
-                "email",
-                f"no Pennywise account has the email {data.email}; add a placeholder "
-                "with display_name instead and invite them to claim it",
-            )
-        already = await session.scalar(
-            select(Member).where(
-                Member.group_id == group_id, Member.user_id == user.id, Member.removed_at.is_(None)
-            )
-        )
-        if already is not None:
-            raise ConflictError(f"{data.email} is already a member of this group")
-    elif data.display_name is None:
+    if data.display_name is not None:
+        name = data.display_name
+    elif data.email is not None:
+        name = data.email.rsplit("@", 1)[0]  # an email's local part has 1 to 64 characters
+    else:
         raise ValidationError.at("display_name", "give a display_name (placeholder) or an email")
-    name = data.display_name or (user.display_name if user else "")
     await _check_name_free(session, group_id, name, field="display_name")
-    member = await _reuse_removed(session, group_id, user) if user else None
-    if member is None:
-        member = Member(group_id=group_id, user_id=user.id if user else None)
-        session.add(member)
-    member.display_name = name
-    member.role = data.role
-    member.weight = data.weight
-    member.removed_at = None
+    member = Member(
+        group_id=group_id, user_id=None, display_name=name, role=data.role, weight=data.weight
+    )
+    session.add(member)
     await session.flush()
     activity.record(
         session,
@@ -138,15 +131,13 @@ async def add(
         target_id=member.id,
         after=snapshot(member),
     )
+    if data.email is not None:
+        # Imported here: invites builds on this module (snapshot, to_read).
+        from pennywise_core.services import invites
+
+        invites.invite_email(session, actor, member, data.email)
+        await session.flush()
     return to_read(member)
-
-
-async def _reuse_removed(session: AsyncSession, group_id: uuid.UUID, user: User) -> Member | None:
-    # (group_id, user_id) is unique: a user who left and comes back gets their old member
-    # row (and its history) back.
-    return await session.scalar(
-        select(Member).where(Member.group_id == group_id, Member.user_id == user.id)
-    )
 
 
 async def _owners(session: AsyncSession, group_id: uuid.UUID) -> int:

@@ -53,6 +53,8 @@ class World:
     spare_placeholder_id: uuid.UUID
     transaction_id: uuid.UUID
     api_token_id: uuid.UUID
+    invite_id: uuid.UUID
+    """An invite to claim the placeholder, addressed to an email none of them has."""
     by_role: dict[Role, Actor] = field(default_factory=dict)
 
 
@@ -89,9 +91,10 @@ def fill_path(path: str, world: World | None = None, **overrides: uuid.UUID) -> 
             "member_id": world.spare_placeholder_id,
             "transaction_id": world.transaction_id,
             "token_id": world.api_token_id,
+            "invite_id": world.invite_id,
         }
     values.update(overrides)
-    for name in ("group_id", "member_id", "transaction_id", "token_id"):
+    for name in ("group_id", "member_id", "transaction_id", "token_id", "invite_id"):
         path = path.replace("{" + name + "}", str(values.get(name) or uuid.uuid4()))
     assert "{" not in path, f"a path parameter the tests do not know: {path}"
     return path

@@ -25,7 +25,7 @@ from pennywise_api.app import create_app
 from pennywise_core import tokens
 from pennywise_core.auth_schemas import ApiTokenCreate
 from pennywise_core.db import session_factory
-from pennywise_core.models import Role
+from pennywise_core.models import Member, Role
 from pennywise_core.schemas import (
     GroupCreate,
     MemberCreate,
@@ -33,8 +33,9 @@ from pennywise_core.schemas import (
     SplitIn,
     TransactionCreate,
 )
-from pennywise_core.services import auth, groups, members, transactions, users
+from pennywise_core.services import auth, groups, invites, members, transactions, users
 from pennywise_core.settings import Settings
+from tests.ledger import join_by_invite
 
 
 @pytest.fixture
@@ -99,9 +100,8 @@ async def make_world(engine: AsyncEngine, make_actor: Any) -> Any:
             )
             people[Role.OWNER].member_id = group.my_member_id
             for role in (Role.ADMIN, Role.MEMBER, Role.VIEWER):
-                added = await members.add(
-                    session, owner, group.id, MemberCreate(email=people[role].email, role=role)
-                )
+                user = await users.get(session, people[role].user_id)
+                added = await join_by_invite(session, owner, group.id, user, role=role)
                 people[role].member_id = added.id
             placeholder = await members.add(
                 session, owner, group.id, MemberCreate(display_name="Bob")
@@ -123,6 +123,9 @@ async def make_world(engine: AsyncEngine, make_actor: Any) -> Any:
                     ),
                 ),
             )
+            invite = invites.invite_email(
+                session, owner, await session.get_one(Member, placeholder.id), unique_email("inv")
+            )
             api_token = await auth.create_api_token(
                 session, auth.Principal.person(owner), ApiTokenCreate(name="script", scope="write")
             )
@@ -137,6 +140,7 @@ async def make_world(engine: AsyncEngine, make_actor: Any) -> Any:
             spare_placeholder_id=spare.id,
             transaction_id=tx.id,
             api_token_id=api_token.id,
+            invite_id=invite.id,
             by_role=people,
         )
 

@@ -67,6 +67,13 @@ class TestJourney:
         )
         assert added.status_code == 201, added.text
         b = added.json()["id"]
+        assert added.json()["is_placeholder"] is True  # Bob is not in the group until he says yes
+        hb = {"Authorization": bob["auth"]}
+        (invite,) = (await client.get(f"{API}/invites", headers=hb)).json()
+        assert (invite["group_id"], invite["member_id"]) == (gid, b)
+        accepted = await client.post(f"{API}/invites/{invite['id']}/accept", headers=hb)
+        assert accepted.status_code == 200, accepted.text
+        assert (accepted.json()["id"], accepted.json()["is_placeholder"]) == (b, False)
         placeholder = await client.post(
             f"{API}/groups/{gid}/members", headers=h, json={"display_name": "Cleo"}
         )

@@ -48,6 +48,8 @@ ROLE_MATRIX: dict[str, Role | None] = {
     f"DELETE {API}/transactions/{{transaction_id}}": Role.ADMIN,
     f"POST {API}/transactions/{{transaction_id}}/restore": Role.ADMIN,
     f"POST {API}/invites/accept": None,
+    f"POST {API}/invites/{{invite_id}}/accept": None,
+    f"DELETE {API}/invites/{{invite_id}}": None,
     f"POST {API}/auth/logout-all": None,
     f"POST {API}/auth/password": None,
     f"POST {API}/auth/api-tokens": None,

@@ -132,15 +132,27 @@ class TestOtherPeople:
         ann, bob = make_user(server.engine, "Ann"), make_user(server.engine, "Bob")
         monkeypatch.setenv("PENNYWISE_TOKEN", server.token_for(ann))
         remote_cli("group", "create", "Trip")
-        added = remote_cli("member", "add", "Trip", "--email", bob.email, "--role", "viewer")
+        added = remote_cli(
+            "member", "add", "Trip", "Bob", "--email", bob.email, "--role", "viewer"
+        )
         assert (added["display_name"], added["role"], added["is_placeholder"]) == (
             "Bob",
             "viewer",
-            False,
+            True,  # until Bob accepts
         )
         remote_cli("tx", "add", "Trip", "10.00", "Coffee")
 
         monkeypatch.setenv("PENNYWISE_TOKEN", server.token_for(bob))
+        remote_cli.fails("tx", "list", "Trip", code=errors.NOT_FOUND)  # not a member yet
+        (invite,) = remote_cli("invite", "list")
+        assert (invite["group_name"], invite["display_name"], invite["role"]) == (
+            "Trip",
+            "Bob",
+            "viewer",
+        )
+        joined = remote_cli("invite", "accept", "Trip")
+        assert (joined["id"], joined["is_placeholder"]) == (added["id"], False)
+        assert remote_cli("invite", "list") == []
         assert len(remote_cli("tx", "list", "Trip")) == 1
         result = remote_cli.fails("tx", "add", "Trip", "5.00", "Tea", code=errors.AUTH)
         assert "viewer" in result.stderr

@@ -174,6 +174,8 @@ class TestAsyncImports:
         group = await trip(owner)
         await owner.members.add(group.id, email=viewer_user.email, role="viewer")
         viewer = async_client(viewer_user.token)
+        (invite,) = await viewer.invites.received()
+        await viewer.invites.accept_received(invite.id)
         with pytest.raises(PermissionDeniedError):
             await viewer.imports.run(group.id, SPLITWISE)
         outsider = async_client(otto.token)

@@ -7,8 +7,8 @@ import pytest
 from pennywise_core.errors import ConflictError, StaleVersionError, ValidationError
 from pennywise_core.models import Role
 from pennywise_core.schemas import GroupCreate, GroupUpdate, MemberCreate, MemberUpdate
-from pennywise_core.services import activity, groups, members, settle_up
-from tests.ledger import make_user, make_world
+from pennywise_core.services import activity, groups, invites, members, settle_up
+from tests.ledger import join_by_invite, make_user, make_world
 
 
 class TestGroups:
@@ -56,12 +56,13 @@ class TestMembers:
         assert [m.display_name for m in listed] == ["Ann", "Bob", "Zoe"]
         assert [m.is_placeholder for m in listed] == [False, False, True]
 
-    async def test_unknown_email_says_what_to_do(self, session) -> None:
+    async def test_an_unknown_email_makes_a_placeholder_to_claim(self, session) -> None:
+        # It used to say "no Pennywise account has the email": an account oracle.
         world = await make_world(session)
-        with pytest.raises(ValidationError, match="placeholder"):
-            await members.add(
-                session, world.owner, world.group_id, MemberCreate(email="nobody@example.org")
-            )
+        added = await members.add(
+            session, world.owner, world.group_id, MemberCreate(email="nobody@example.org")
+        )
+        assert (added.display_name, added.is_placeholder) == ("nobody", True)
 
     async def test_names_are_unique_in_a_group(self, session) -> None:
         world = await make_world(session, "Bob")
@@ -70,12 +71,17 @@ class TestMembers:
                 session, world.owner, world.group_id, MemberCreate(display_name="bob")
             )
 
-    async def test_the_same_user_twice(self, session) -> None:
+    async def test_a_member_added_again_by_email_stays_one_member(self, session) -> None:
+        # The answer does not tell that the email is a member's; accepting it is refused.
         world = await make_world(session, "Bob")
-        with pytest.raises(ConflictError, match="already"):
-            await members.add(
-                session, world.owner, world.group_id, MemberCreate(email=world.people["Bob"].email)
-            )
+        bob = world.people["Bob"]
+        again = await members.add(
+            session, world.owner, world.group_id, MemberCreate(email=bob.email)
+        )
+        assert again.is_placeholder
+        (invite,) = await invites.received(session, bob)
+        with pytest.raises(ConflictError, match="already a member"):
+            await invites.accept_received(session, bob, invite.id)
 
     async def test_removal_is_refused_while_the_balance_is_not_zero(self, session) -> None:
         world = await make_world(session, "Bob")
@@ -114,9 +120,7 @@ class TestMembers:
         world = await make_world(session, "Bob")
         bob = world.people["Bob"]
         await members.remove(session, world.owner, world.group_id, world.member_ids["Bob"])
-        again = await members.add(
-            session, world.owner, world.group_id, MemberCreate(email=bob.email)
-        )
+        again = await join_by_invite(session, world.owner, world.group_id, bob)
         assert again.id == world.member_ids["Bob"]
 
 
@@ -145,6 +149,8 @@ class TestActivity:
             "transaction.delete",
             "transaction.update",
             "transaction.create",
+            "member.claim",  # Bob joined: added by email, invited, and he accepted
+            "invite.create",
             "member.add",
             "group.create",
         ]
@@ -161,10 +167,11 @@ class TestActivity:
         world = await make_world(session, "Bob", "Carol")
         for _ in range(3):
             await world.expense("1.00")
-        first = await activity.list_activity(session, world.owner, world.group_id, limit=4)
+        first = await activity.list_activity(session, world.owner, world.group_id, limit=6)
         second = await activity.list_activity(
-            session, world.owner, world.group_id, limit=4, cursor=first.next_cursor
+            session, world.owner, world.group_id, limit=6, cursor=first.next_cursor
         )
         ids = [a.id for a in first.items + second.items]
-        assert len(ids) == len(set(ids)) == 6  # create group, 2 members, 3 transactions
+        # create group, 2 members joining (added by email, invited, claimed), 3 transactions
+        assert len(ids) == len(set(ids)) == 10
         assert second.next_cursor is None

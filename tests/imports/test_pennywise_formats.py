@@ -25,7 +25,7 @@ from pennywise_core.schemas import (
 )
 from pennywise_core.services import groups, members, transactions
 from tests.imports.helpers import balances, export_text, run_bytes
-from tests.ledger import World, make_user, make_world
+from tests.ledger import World, join_by_invite, make_user, make_world
 
 
 async def rich_world(session) -> World:
@@ -152,7 +152,7 @@ class TestJsonRoundTrip:
                 ann = await make_user(other, "Ann")
                 group = await groups.create(other, ann, GroupCreate(name="Trip"))
                 bob = await make_user(other, "Bob")
-                await members.add(other, ann, group.id, MemberCreate(email=bob.email))
+                await join_by_invite(other, ann, group.id, bob)
                 report = await run_bytes(other, ann, group.id, document.encode())
                 assert report.format == "pennywise-json"
                 assert report.created == 9

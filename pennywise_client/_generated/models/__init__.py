@@ -35,6 +35,7 @@ from .invalid_row import InvalidRow
 from .invite_accept import InviteAccept
 from .invite_create import InviteCreate
 from .invite_created import InviteCreated
+from .invite_received import InviteReceived
 from .kept_in_notes import KeptInNotes
 from .member_create import MemberCreate
 from .member_read import MemberRead
@@ -106,6 +107,7 @@ __all__ = (
     "InviteAccept",
     "InviteCreate",
     "InviteCreated",
+    "InviteReceived",
     "KeptInNotes",
     "MemberCreate",
     "MemberRead",

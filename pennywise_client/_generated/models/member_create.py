@@ -13,7 +13,7 @@ T = TypeVar("T", bound="MemberCreate")
 
 @_attrs_define
 class MemberCreate:
-    """A registered user (by ``email``) or a placeholder (``display_name`` only).
+    """A placeholder: ``display_name``, or ``email`` to invite that person to claim it.
 
     Attributes:
         display_name (None | str | Unset):

@@ -107,17 +107,19 @@ def sync_detailed(
 ) -> Response[MemberRead | Problem]:
     """Add
 
-     Add a registered user (by `email`) or a placeholder (`display_name` only).
+     Add a placeholder member (`display_name`), or invite someone by `email` to claim it.
 
-    Admins and owners add members; only owners grant `admin` or `owner`.
+    With `email` the answer is the placeholder, whether or not an account has that email;
+    its owner joins as this member only by accepting the invite (`GET /invites`). Admins and
+    owners add members; only owners grant `admin` or `owner`.
 
     Args:
         group_id (UUID):
         idempotency_key (None | str | Unset): Any unique string (a UUID is ideal), reused when
             retrying this same request: a retry gets the first answer back instead of creating twice.
             Kept for at least 24 hours. 1 to 255 printable ASCII characters.
-        body (MemberCreate): A registered user (by ``email``) or a placeholder (``display_name``
-            only).
+        body (MemberCreate): A placeholder: ``display_name``, or ``email`` to invite that person
+            to claim it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -149,17 +151,19 @@ def sync(
 ) -> MemberRead | Problem | None:
     """Add
 
-     Add a registered user (by `email`) or a placeholder (`display_name` only).
+     Add a placeholder member (`display_name`), or invite someone by `email` to claim it.
 
-    Admins and owners add members; only owners grant `admin` or `owner`.
+    With `email` the answer is the placeholder, whether or not an account has that email;
+    its owner joins as this member only by accepting the invite (`GET /invites`). Admins and
+    owners add members; only owners grant `admin` or `owner`.
 
     Args:
         group_id (UUID):
         idempotency_key (None | str | Unset): Any unique string (a UUID is ideal), reused when
             retrying this same request: a retry gets the first answer back instead of creating twice.
             Kept for at least 24 hours. 1 to 255 printable ASCII characters.
-        body (MemberCreate): A registered user (by ``email``) or a placeholder (``display_name``
-            only).
+        body (MemberCreate): A placeholder: ``display_name``, or ``email`` to invite that person
+            to claim it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,17 +190,19 @@ async def asyncio_detailed(
 ) -> Response[MemberRead | Problem]:
     """Add
 
-     Add a registered user (by `email`) or a placeholder (`display_name` only).
+     Add a placeholder member (`display_name`), or invite someone by `email` to claim it.
 
-    Admins and owners add members; only owners grant `admin` or `owner`.
+    With `email` the answer is the placeholder, whether or not an account has that email;
+    its owner joins as this member only by accepting the invite (`GET /invites`). Admins and
+    owners add members; only owners grant `admin` or `owner`.
 
     Args:
         group_id (UUID):
         idempotency_key (None | str | Unset): Any unique string (a UUID is ideal), reused when
             retrying this same request: a retry gets the first answer back instead of creating twice.
             Kept for at least 24 hours. 1 to 255 printable ASCII characters.
-        body (MemberCreate): A registered user (by ``email``) or a placeholder (``display_name``
-            only).
+        body (MemberCreate): A placeholder: ``display_name``, or ``email`` to invite that person
+            to claim it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -226,17 +232,19 @@ async def asyncio(
 ) -> MemberRead | Problem | None:
     """Add
 
-     Add a registered user (by `email`) or a placeholder (`display_name` only).
+     Add a placeholder member (`display_name`), or invite someone by `email` to claim it.
 
-    Admins and owners add members; only owners grant `admin` or `owner`.
+    With `email` the answer is the placeholder, whether or not an account has that email;
+    its owner joins as this member only by accepting the invite (`GET /invites`). Admins and
+    owners add members; only owners grant `admin` or `owner`.
 
     Args:
         group_id (UUID):
         idempotency_key (None | str | Unset): Any unique string (a UUID is ideal), reused when
             retrying this same request: a retry gets the first answer back instead of creating twice.
             Kept for at least 24 hours. 1 to 255 printable ASCII characters.
-        body (MemberCreate): A registered user (by ``email``) or a placeholder (``display_name``
-            only).
+        body (MemberCreate): A placeholder: ``display_name``, or ``email`` to invite that person
+            to claim it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
