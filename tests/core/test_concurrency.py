@@ -34,7 +34,7 @@ from pennywise_core.schemas import (
     TransactionCreate,
     TransactionUpdate,
 )
-from pennywise_core.services import balances, groups, members, transactions, users
+from pennywise_core.services import balances, groups, members, settle_up, transactions, users
 
 
 @dataclass
@@ -141,9 +141,7 @@ async def test_an_edit_moving_money_across_members_commits(
     async with session_maker() as session, session.begin():
         # hi paid and owes it all; the edit gives lo the debt: hi's row (the old entries
         # taken back) and lo's (the new ones) change in one edit.
-        tx = await transactions.create(
-            session, group.owner, _expense(group, group.hi, group.hi)
-        )
+        tx = await transactions.create(session, group.owner, _expense(group, group.hi, group.hi))
 
     async def move_the_debt_to_lo(session: AsyncSession) -> None:
         await transactions.update(
@@ -186,3 +184,31 @@ async def test_simultaneous_swapped_writers_all_land(
     await asyncio.gather(*(write(i) for i in range(writers)))
     # Each ends as "ower paid 10.00 for payer": lo for hi twice, hi for lo four times.
     assert await _balances(session_maker, group) == {group.hi: 2000, group.lo: -2000}
+
+
+async def test_settling_up_while_a_write_lands_zeroes_every_balance(
+    engine: AsyncEngine, session_maker: async_sessionmaker[AsyncSession]
+) -> None:
+    """Recording the settle-up reads the balances as they are once a concurrent write has
+    committed (it locks them first), so its transfers bring everything to zero."""
+    group = await _group(session_maker)
+    async with session_maker() as session, session.begin():
+        await transactions.create(session, group.owner, _expense(group, group.lo, group.hi))
+
+    async def settle() -> None:
+        async with session_maker() as two, two.begin():
+            await settle_up.record(two, group.owner, group.id)
+
+    async with session_maker() as one:
+        await one.begin()
+        big = _expense(group, group.hi, group.lo).model_copy(update={"amount": "30.00"})
+        await transactions.create(one, group.owner, big)  # lo -20.00, hi +20.00 once committed
+        if engine.dialect.name == "postgresql":
+            task = asyncio.create_task(settle())
+            await _until_a_writer_waits_for_a_lock(engine)
+        await one.commit()
+    if engine.dialect.name == "postgresql":
+        await task
+    else:
+        await settle()
+    assert await _balances(session_maker, group) == {}
