@@ -2,7 +2,9 @@
 
 The same steps as the Dockerfile and a deployment, in order:
 
-1. build the wheel the way the image's first stage does (``pip wheel --no-deps .``);
+1. build the wheel the way the image's first stage does (``pip wheel --no-deps .``), from
+   a copy of only what that stage's ``COPY`` lines copy (so a file missing there fails
+   here too);
 2. install only that wheel into a fresh venv (the image's second stage: no dependency
    group, so no pytest, ruff, mypy or nox), and check none came along;
 3. create a throwaway PostgreSQL database and run the migration one-shot,
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -62,6 +65,26 @@ def run(*args: str | Path, **kwargs: Any) -> str:
         sys.stderr.write(done.stdout + done.stderr)
         raise SystemExit(f"[rehearsal] failed ({done.returncode}): {' '.join(command)}")
     return done.stdout
+
+
+def build_context(destination: Path) -> Path:
+    """Copy what the Dockerfile's build stage copies (its ``COPY`` lines before the second
+    ``FROM``) into ``destination``, as the image build would see it."""
+    stage = (ROOT / "Dockerfile").read_text("utf-8").split("\nFROM ")[1]
+    destination.mkdir(parents=True)
+    for line in stage.splitlines():
+        if not line.startswith("COPY "):
+            continue
+        *sources, _ = line.split()[1:]
+        for source in sources:
+            origin = ROOT / source.rstrip("/")
+            target = destination / source.rstrip("/")
+            if origin.is_dir():
+                ignore = shutil.ignore_patterns("__pycache__", "*.py[co]")
+                shutil.copytree(origin, target, ignore=ignore)
+            else:
+                shutil.copy2(origin, target)
+    return destination
 
 
 def libpq_url(url: str, database: str) -> str:
@@ -170,13 +193,20 @@ def smoke(http: Http) -> None:
         201, "POST", f"{API}/groups", {"name": "Rehearsal", "default_currency": "EUR"}
     )
     gid = group["id"]
-    http.expect(201, "POST", f"{API}/groups/{gid}/members", {"email": bob})
+    member = http.expect(201, "POST", f"{API}/groups/{gid}/members", {"email": bob})
     expense = {"group_id": gid, "description": "Dinner", "amount": "90.00"}
     tx = http.expect(201, "POST", f"{API}/transactions", expense)
     balances = http.expect(200, "GET", f"{API}/groups/{gid}/balances")
-    by_member = {row["display_name"]: Decimal(row["balance"]) for row in balances}
-    say(f"balances: {', '.join(f'{k} {v} EUR' for k, v in sorted(by_member.items()))}")
-    if by_member != {"Ann": Decimal("45.00"), "Bob": Decimal("-45.00")}:
+    say(
+        "balances: "
+        + ", ".join(f"{r['display_name']} {r['balance']} {r['currency']}" for r in balances)
+    )
+    by_member = {(row["member_id"], row["currency"]): Decimal(row["balance"]) for row in balances}
+    expected = {
+        (group["my_member_id"], "EUR"): Decimal("45.00"),  # Ann paid 90.00, owes half
+        (member["id"], "EUR"): Decimal("-45.00"),
+    }
+    if by_member != expected:
         raise SystemExit(f"[rehearsal] unexpected balances after {tx['id']}: {balances}")
     verify = http.expect(200, "GET", f"{API}/groups/{gid}/balances/verify")
     if verify["ok"] is not True:
@@ -189,8 +219,10 @@ def main() -> None:
         dist, venv, home = work / "dist", work / "venv", work / "home"
 
         say("1. building the wheel (as the image's build stage)")
+        context = build_context(work / "context")
+        say(f"   context: {', '.join(sorted(p.name for p in context.iterdir()))}")
         run(sys.executable, "-m", "pip", "wheel", "--no-cache-dir", "--no-deps",
-            "--wheel-dir", dist, ROOT)  # fmt: skip
+            "--wheel-dir", dist, context)  # fmt: skip
         (wheel,) = dist.glob("pennywise-*.whl")
         say(f"   {wheel.name}")
 
@@ -256,9 +288,12 @@ def main() -> None:
                     server.kill()
                     server.wait()
                     say("   did not stop within 30 s: killed")
-                # uvicorn shuts down gracefully, then re-raises the signal: -15 is that
-                say(f"   exited with {server.returncode}; its output:")
-                for line in log.read_text().splitlines()[-20:]:
+                # 0, or -15 where uvicorn re-raises the signal once it has shut down
+                say(f"   exited with {server.returncode}")
+                lines = log.read_text().splitlines()
+                requests = [line for line in lines if '"event": "request"' in line]
+                say(f"   it logged {len(requests)} request lines; everything else it said:")
+                for line in (line for line in lines if line not in requests):
                     say(f"   | {line}")
             admin_sql(python, f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
             say(f"   dropped {database}")
