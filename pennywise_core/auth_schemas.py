@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pennywise_core.models import Role
-from pennywise_core.schemas import Input, Name, NewPassword, Output
+from pennywise_core.schemas import LINE, Input, Name, NewPassword, Output, WholeNumber
 
 Scope = Literal["read", "write"]
 
@@ -34,7 +34,7 @@ class TokenPair(BaseModel):
 class ApiTokenCreate(Input):
     name: Name
     scope: Scope = "read"
-    expires_in_days: StrictInt = Field(default=90, ge=1, le=365)
+    expires_in_days: WholeNumber = Field(default=90, ge=1, le=365)
 
 
 class ApiTokenRead(Output):
@@ -60,7 +60,7 @@ class ApiTokenCreated(ApiTokenRead):
 class InviteCreate(Input):
     member_id: uuid.UUID
     """The placeholder member the invited person will become."""
-    expires_in_hours: StrictInt = Field(default=7 * 24, ge=1, le=30 * 24)
+    expires_in_hours: WholeNumber = Field(default=7 * 24, ge=1, le=30 * 24)
 
 
 class InviteRead(Output):
@@ -76,7 +76,7 @@ class InviteCreated(InviteRead):
 
 
 class InviteAccept(Input):
-    token: str = Field(min_length=1, max_length=200)
+    token: Annotated[str, StringConstraints(min_length=1, max_length=200), LINE]
 
 
 class InviteReceived(BaseModel):
@@ -102,6 +102,8 @@ account can have a longer one (new passwords stop at 128 characters), and refusi
 before hashing keeps the cost of a request out of the sender's hands."""
 EMAIL_MAX_LENGTH = 320
 """The longest email address taken as a sign-in name (64 for the local part, @, 255)."""
+SignInName = Annotated[str, StringConstraints(min_length=1, max_length=EMAIL_MAX_LENGTH), LINE]
+"""The ``username`` of the token form: an email, one line of clean text."""
 
 
 class PasswordChange(Input):

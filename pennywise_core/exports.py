@@ -32,8 +32,8 @@ may export. Memory does not grow with the group: transactions are read in keyset
 
 Every CSV starts with a UTF-8 BOM (so spreadsheets read the names right) and every text
 cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return — and is not a
-number — gets a leading ``'`` so a spreadsheet shows it instead of running it
-(:func:`escape_formula`; the importers undo it).
+number — gets a leading ``'`` so a spreadsheet shows it instead of running it, and any
+other control character is escaped (:func:`escape_formula`; the importers undo the ``'``).
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ from pennywise_core.models import Entry, Group, Member, Transaction, Transaction
 from pennywise_core.money import format_amount
 from pennywise_core.pagination import Keyset
 from pennywise_core.services.access import membership
+from pennywise_core.text import escape
 
 FORMAT_VERSION: Final = 1
 PAGE: Final = 1000
@@ -97,14 +98,19 @@ FORMATS: Final = {
 
 
 def escape_formula(cell: str) -> str:
-    """``'=1+1'`` → ``"'=1+1"``; numbers (``"-5.00"``) and other text are left as they are.
+    """A text made safe for a CSV cell: ``'=1+1'`` → ``"'=1+1"``; numbers (``"-5.00"``) and
+    other text are left as they are.
 
     A text that already starts with ``'`` and a formula character gets one more ``'``, so
     that the importers' :func:`~pennywise_core.imports._common.unescape_formula` gives back
-    exactly the original.
+    exactly the original. A control character other than tab and line breaks (which a CSV
+    cell quotes, and notes may hold) is written as an escape (``ESC`` as ``\\x1b``, see
+    :func:`pennywise_core.text.escape`): text stored before control characters were refused
+    neither drives the terminal that shows the file nor stops its import elsewhere.
     """
     if not cell:
         return cell
+    cell = escape(cell, keep="\t\n\r")
     first = cell[0]
     if first in _FORMULA_START:
         return cell if _NUMBER.fullmatch(cell) else "'" + cell

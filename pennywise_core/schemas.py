@@ -10,8 +10,10 @@ can name the field.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
@@ -22,12 +24,18 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StrictBool,
+    StrictInt,
     StringConstraints,
     WithJsonSchema,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
 
 from pennywise_core import passwords
+from pennywise_core import text as text_rules
 from pennywise_core.models import Role, SplitMode, TransactionKind
 
 MAX_ENTRIES = 500
@@ -64,14 +72,59 @@ def _iso_date(value: Any) -> Any:
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 """A calendar date as ``"YYYY-MM-DD"`` (or a :class:`datetime.date`), never a timestamp."""
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+def _whole(value: Any) -> Any:
+    # JSON Schema's "integer" is any number with a zero fraction: 250.0 is one (and is what
+    # some JSON encoders write), 250.5 is not. Strings and booleans stay refused.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[StrictInt, BeforeValidator(_whole)]
+"""An integer as JSON Schema means it: ``250`` or ``250.0``, never ``"250"`` or ``true``."""
+
+
+@dataclass(frozen=True, slots=True)
+class CleanText:
+    """A text field's metadata: refuse control characters (:func:`pennywise_core.text.check`)
+    and say so in the JSON Schema (its ``pattern``). ``multiline`` also takes tab and line
+    breaks. Put it after any ``StringConstraints``: the text is checked once stripped."""
+
+    multiline: bool = False
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        check = functools.partial(text_rules.check, multiline=self.multiline)
+        return core_schema.no_info_after_validator_function(check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["pattern"] = (
+            text_rules.LINES_PATTERN if self.multiline else text_rules.LINE_PATTERN
+        )
+        return json_schema
+
+
+LINE = CleanText()
+"""One line of text: no control character, tab or line break."""
+LINES = CleanText(multiline=True)
+"""Text of several lines: tab and line breaks allowed, no other control character."""
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100), LINE]
 CurrencyCode = Annotated[
     str,
     StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{3}$"),
 ]
 
 
-WEIGHT_PATTERN = r"^[0-9]{1,9}(\.[0-9]{1,6})?$"
+WEIGHT_PATTERN = r"^(?=[0-9.]*[1-9])[0-9]{1,9}(\.[0-9]{1,6})?$"
+"""A positive plain decimal: at most 9 digits before the point and 6 after, and a digit
+other than 0 somewhere (the lookahead), so the schema refuses "0" and "0.000" as the
+validator does."""
 _WEIGHT = re.compile(WEIGHT_PATTERN)
 
 
@@ -80,6 +133,8 @@ def _weight_text(value: Any) -> Any:
     # would print as a billion digits (exports print weights in fixed-point notation).
     value = _no_numbers(value)
     if isinstance(value, str) and not _WEIGHT.fullmatch(value):
+        if re.fullmatch(r"[0.]+", value):
+            raise ValueError("must be a positive number")
         raise ValueError(
             'must be a plain decimal like "1" or "1.5" (at most 9 digits before the point '
             "and 6 after)"
@@ -88,6 +143,7 @@ def _weight_text(value: Any) -> Any:
 
 
 def _positive_weight(value: Decimal) -> Decimal:
+    # Python callers may pass a Decimal, which skips the text check.
     if not value.is_finite() or value <= 0:
         raise ValueError("must be a positive number")
     return value
@@ -224,9 +280,17 @@ class SplitIn(Input):
     """Who shares the cost. ``None`` means every current member (``equal`` only)."""
 
 
-Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Category = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-Notes = Annotated[str, StringConstraints(max_length=5000)]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), LINE
+]
+Category = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), LINE
+]
+Notes = Annotated[str, StringConstraints(max_length=5000), LINES]
+CategoryFilter = Annotated[str, StringConstraints(max_length=50), LINE]
+"""``?category=``: the category of the transactions to list."""
+SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), LINE]
+"""``?text=``: a piece of the description or the notes."""
 
 
 class TransactionCreate(Input):
@@ -244,7 +308,7 @@ class TransactionCreate(Input):
     """Defaults to the acting user's member paying everything."""
     split: SplitIn | None = None
     """Defaults to an equal split over every current member."""
-    import_key: Annotated[str, StringConstraints(max_length=200)] | None = None
+    import_key: Annotated[str, StringConstraints(max_length=200), LINE] | None = None
 
 
 class TransactionUpdate(Input):
@@ -309,8 +373,8 @@ class TransactionFilter(Input):
     date_from: IsoDate | None = None
     date_to: IsoDate | None = None
     member_id: uuid.UUID | None = None
-    category: str | None = None
-    text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    category: CategoryFilter | None = None
+    text: SearchText | None = None
     kind: TransactionKind | None = None
     deleted: Literal["exclude", "include", "only"] = "exclude"
 

@@ -16,9 +16,9 @@ from pennywise_api.deps import GoogleCertsTransport, SessionDep, WriteUser
 from pennywise_api.responses import headers, problem_responses
 from pennywise_api.schemas import GoogleSignIn, RefreshTokenIn
 from pennywise_core.auth_schemas import (
-    EMAIL_MAX_LENGTH,
     PASSWORD_INPUT_MAX_LENGTH,
     PasswordChange,
+    SignInName,
     TokenPair,
 )
 from pennywise_core.schemas import UserCreate, UserRead
@@ -36,13 +36,13 @@ def _no_store(response: Response) -> None:
 
 class PasswordGrant(OAuth2PasswordRequestForm):
     """The OAuth2 password grant's form, with the email and the password capped in length
-    (422 naming the field, before any lookup or hashing)."""
+    and the email clean text (422 naming the field, before any lookup or hashing)."""
 
     def __init__(
         self,
         *,
         grant_type: Annotated[str | None, Form(pattern="^password$")] = None,
-        username: Annotated[str, Form(min_length=1, max_length=EMAIL_MAX_LENGTH)],
+        username: Annotated[SignInName, Form()],
         password: Annotated[
             str,
             Form(

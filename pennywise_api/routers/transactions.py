@@ -20,8 +20,10 @@ from pennywise_api.responses import headers, problem_responses
 from pennywise_core.models import TransactionKind
 from pennywise_core.pagination import MAX_LIMIT
 from pennywise_core.schemas import (
+    CategoryFilter,
     IsoDate,
     Page,
+    SearchText,
     TransactionCreate,
     TransactionFilter,
     TransactionRead,
@@ -48,9 +50,9 @@ async def list_transactions(
     member_id: Annotated[
         uuid.UUID | None, Query(description="Only those this member paid or owes in.")
     ] = None,
-    category: Annotated[str | None, Query(max_length=50)] = None,
+    category: Annotated[CategoryFilter | None, Query()] = None,
     text: Annotated[
-        str | None, Query(max_length=100, description="In the description or the notes.")
+        SearchText | None, Query(description="In the description or the notes.")
     ] = None,
     kind: TransactionKind | None = None,
     deleted: Literal["exclude", "include", "only"] = "exclude",

@@ -12,20 +12,28 @@ A parser turns a source file into a stream of :data:`Item`:
 * :class:`Skipped` — a row that is not a transaction (a zero amount, a cospend marker).
 
 Parsers never touch the database; the engine (``_engine.py``) does, in batches.
+
+Every text a parser keeps is clean text (:mod:`pennywise_core.text`), whatever the format:
+:class:`Cells` checks descriptions and names where it reads them (the error names the
+file's column), and :class:`BaseParser` checks every item that any parser's ``items``
+yields (:func:`clean_items`), so a category, the notes or a name that no cell check saw
+(a fast path, a format added later) is a bad row too, never a stored control character.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import hashlib
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Protocol, TextIO, TypeAlias
 
+from pennywise_core import text as text_rules
 from pennywise_core.errors import FieldError, ValidationError
 from pennywise_core.models import Role, SplitMode, TransactionKind
 from pennywise_core.money import Currency, get_currency, parse_amount
@@ -158,12 +166,27 @@ class Parser(Protocol):
 
 
 class BaseParser:
-    """Defaults for :class:`Parser`: UTF-8 (a BOM is skipped), no prescan."""
+    """Defaults for :class:`Parser`: UTF-8 (a BOM is skipped), no prescan.
+
+    The ``items`` of every subclass is wrapped in :func:`clean_items` when the class is
+    made, so no parser can hand the engine a text with a control character.
+    """
 
     format: ClassVar[str] = ""
     encoding: ClassVar[str] = "utf-8-sig"
     needs_prescan: ClassVar[bool] = False
     columns: ClassVar[Columns] = Columns()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        items = cls.__dict__.get("items")
+        if items is not None and not hasattr(items, "__wrapped__"):
+
+            @functools.wraps(items)
+            def checked(self: BaseParser, text: TextIO) -> Iterator[Item]:
+                return clean_items(items(self, text), self.columns)
+
+            cls.items = checked  # type: ignore[method-assign]
 
     def __init__(self, context: ParseContext, options: ImportOptions) -> None:
         self.context = context
@@ -187,8 +210,10 @@ def shown(value: object, limit: int = 60) -> str:
 
 
 def bad(row: int, column: str, value: object, reason: str) -> FieldError:
-    """A bad cell: the row number in the file, the column, the value and the reason."""
-    return FieldError(("row", row, column), f"value {shown(value)}: {reason}")
+    """A bad cell: the row number in the file, the column, the value and the reason.
+
+    The column is shown escaped: it may be a header cell, that is the file's text."""
+    return FieldError(("row", row, text_rules.escape(column)), f"value {shown(value)}: {reason}")
 
 
 class Cells:
@@ -255,6 +280,10 @@ class Cells:
         if not value:
             self.fail(column, text, "must not be empty")
             return None
+        reason = text_rules.problem(value)
+        if reason is not None:
+            self.fail(column, text, reason)
+            return None
         if len(value) > MAX_DESCRIPTION:
             return value[: MAX_DESCRIPTION - 1] + "…", value
         return value, None
@@ -267,6 +296,10 @@ class Cells:
         if len(value) > MAX_NAME:
             self.fail(column, text, f"a member name has at most {MAX_NAME} characters")
             return None
+        reason = text_rules.problem(value)
+        if reason is not None:
+            self.fail(column, text, f"a member name {reason}")
+            return None
         return value
 
     def weight(self, column: str, text: str) -> Decimal | None:
@@ -275,6 +308,43 @@ class Cells:
         except ValueError as exc:
             self.fail(column, text, str(exc))
             return None
+
+
+def clean_items(items: Iterable[Item], columns: Columns) -> Iterator[Item]:
+    """``items`` with every record or member whose text is not clean text
+    (:func:`pennywise_core.text.problem`) turned into a :class:`Problem` naming the row and
+    the field: the description, category and names are one line, the notes may be several.
+    """
+    from ._engine import MEMBER_REF  # a ref by member id (it starts with NUL on purpose)
+
+    problem = text_rules.problem
+    for item in items:
+        if isinstance(item, Record):
+            errors = [
+                bad(item.row, column, value, reason)
+                for column, value, multiline in (
+                    ("description", item.description, False),
+                    ("category", item.category, False),
+                    ("notes", item.notes, True),
+                )
+                if value is not None and (reason := problem(value, multiline=multiline))
+            ]
+            errors += [
+                bad(item.row, column, ref, f"a member name {reason}")
+                for column, pairs in ((columns.paid_by, item.paid_by), (columns.split, item.split))
+                for ref, _ in pairs
+                if not ref.startswith(MEMBER_REF) and (reason := problem(ref))
+            ]
+            if errors:
+                yield Problem(tuple(errors))
+                continue
+        elif isinstance(item, MemberDecl):
+            reason = problem(item.name)
+            if reason is not None:
+                where = ("member", text_rules.escape(item.ref), "name")
+                yield Problem((FieldError(where, f"value {shown(item.name)}: {reason}"),))
+                continue
+        yield item
 
 
 def category(text: str | None) -> str | None:
@@ -483,6 +553,7 @@ __all__ = [
     "bad",
     "canonical_decimal",
     "category",
+    "clean_items",
     "csv_rows",
     "header_key",
     "join_pairs",
