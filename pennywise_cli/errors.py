@@ -193,24 +193,6 @@ def debug() -> bool:
     return os.environ.get("PENNYWISE_DEBUG", "") not in ("", "0")
 
 
-def _negative_amount(exc: Exception) -> Exception | None:
-    """Click reads ``-5`` as an unknown option: a usage error that says how to enter money
-    received instead. Click's classes are matched by name: some Typer releases carry their
-    own copy of Click."""
-    from pennywise_cli.parse import REFUND_HINT, looks_like_number
-
-    if type(exc).__name__ != "NoSuchOption":
-        return None
-    option = getattr(exc, "option_name", "")
-    if not isinstance(option, str) or not looks_like_number(option):
-        return None
-    usage_error = next(c for c in type(exc).__mro__ if c.__name__ == "UsageError")
-    error: Exception = usage_error(
-        f"{option} is not an option; {REFUND_HINT}", ctx=getattr(exc, "ctx", None)
-    )
-    return error
-
-
 class ErrorBoundaryGroup(TyperGroup):
     """The root command: every subcommand runs inside :meth:`invoke`, the error boundary."""
 
@@ -224,5 +206,7 @@ class ErrorBoundaryGroup(TyperGroup):
             if described is None or debug():
                 raise
             message, code = described
-            typer.secho(f"error: {message}", err=True, fg="red")
+            from pennywise_cli.output import shown  # the message may quote stored text
+
+            typer.secho(f"error: {shown(message)}", err=True, fg="red")
             raise typer.Exit(code) from None
