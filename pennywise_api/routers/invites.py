@@ -68,8 +68,10 @@ async def accept_received(invite_id: uuid.UUID, session: SessionDep, user: Write
     return await invites.accept_received(session, user, invite_id)
 
 
-@router.delete(
-    "/{invite_id}",
+# POST .../decline, not DELETE /invites/{invite_id}: that path would also match
+# /invites/accept, whose 405 answers would then advertise DELETE.
+@router.post(
+    "/{invite_id}/decline",
     name="decline",
     status_code=204,
     responses=problem_responses(401, 403, 404, 409, 422),

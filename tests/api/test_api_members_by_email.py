@@ -63,7 +63,7 @@ async def test_a_registered_user_owes_nothing_until_they_accept(
         victim.email.split("@")[0],
     )
 
-    declined = await client.delete(f"{API}/invites/{invite['id']}", headers=hv)
+    declined = await client.post(f"{API}/invites/{invite['id']}/decline", headers=hv)
     assert declined.status_code == 204, declined.text
     assert (await client.get(f"{API}/invites", headers=hv)).json() == []
     again = await client.post(f"{API}/invites/{invite['id']}/accept", headers=hv)

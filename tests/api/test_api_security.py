@@ -49,7 +49,7 @@ ROLE_MATRIX: dict[str, Role | None] = {
     f"POST {API}/transactions/{{transaction_id}}/restore": Role.ADMIN,
     f"POST {API}/invites/accept": None,
     f"POST {API}/invites/{{invite_id}}/accept": None,
-    f"DELETE {API}/invites/{{invite_id}}": None,
+    f"POST {API}/invites/{{invite_id}}/decline": None,
     f"POST {API}/auth/logout-all": None,
     f"POST {API}/auth/password": None,
     f"POST {API}/auth/api-tokens": None,

@@ -16,8 +16,8 @@ def _get_kwargs(
 ) -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
-        "method": "delete",
-        "url": "/api/v1/invites/{invite_id}".format(
+        "method": "post",
+        "url": "/api/v1/invites/{invite_id}/decline".format(
             invite_id=quote(str(invite_id), safe=""),
         ),
     }
