@@ -8,12 +8,14 @@ whoever listed it. The rule is :mod:`pennywise_core.text`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+import structlog
 from apitools import API, World, assert_problem, unique_email
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -30,6 +32,7 @@ BAD = {
 """Refused in every text."""
 NOT_IN_A_LINE = {"line-feed": "\n", "tab": "\t", "carriage-return": "\r", "line-sep": "\u2028"}
 """Refused in one-line texts (names, descriptions, categories), taken in notes."""
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -296,3 +299,23 @@ class TestControlCharacters:
         )
         assert response.status_code == 201, response.text
         assert response.json()["name"] == name
+
+
+class TestLogs:
+    async def test_log_lines_carry_no_raw_control_characters(
+        self, client: httpx.AsyncClient, world: World
+    ) -> None:
+        """What the access log writes of a request (its path) is user input: the JSON lines
+        escape it (``\\u001b``), so a log viewer never gets a raw escape sequence."""
+        with structlog.testing.capture_logs() as events:
+            await client.get(f"{API}/groups/%1B%5B2J%1B%5B31mPWNED%00", headers=world.owner.headers)
+        assert any("\x1b[2J" in str(e.get("path")) for e in events)  # logged as received
+        processors = structlog.get_config()["processors"]
+        for event in events:
+            line: Any = dict(event)
+            for processor in processors:
+                line = processor(None, "info", line)
+            assert isinstance(line, str)
+            assert not CONTROL.search(line), line
+            if event["event"] == "request":
+                assert "\\u001b[2J" in line
