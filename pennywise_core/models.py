@@ -378,9 +378,12 @@ class ApiToken(Base):
 class LoginAttempt(Base):
     """One failed sign-in, counted against an account and against a client address.
 
-    ``key_hash`` is the SHA-256 of the normalised email or of the client's network, so the
-    table holds no address or email in clear and an email that has no account is counted
-    exactly like one that has. Rows older than the throttling window are deleted.
+    ``key_hash`` is a SHA-256: for a sign-in, of the normalised email *with* the client's
+    network (kind ``account``: an account is never throttled alone, or a stranger could
+    lock its owner out) and of the network alone (kind ``address``); for a wrong current
+    password on a password change, of the email alone (kind ``account``). So the table holds
+    no address or email in clear and an email that has no account is counted exactly like
+    one that has. Rows older than the throttling window are deleted.
     """
 
     __tablename__ = "login_attempts"
