@@ -1,4 +1,5 @@
-"""Developer and CI tasks. ``python3 -m nox`` runs lint, typecheck and tests.
+"""Developer and CI tasks. ``python3 -m nox`` runs lint, typecheck, tests, client_check and
+newest (the README's test command).
 
 Every session installs from ``[dependency-groups]`` in pyproject.toml, so the versions live
 in one place. Pip honours ``PIP_INDEX_URL`` / ``PIP_FIND_LINKS``, so the sessions work from a
@@ -8,6 +9,14 @@ registry mirror too.
     nox -s tests_postgres               # needs PENNYWISE_TEST_POSTGRES_URL or a local server
     nox -R -s tests                     # reuse the venv and skip the install step
     nox -s client                       # regenerate the SDK from openapi.json
+    nox -s client -- --check            # the same as client_check: fail if the SDK is stale
+    nox -s newest -- -k stdin           # CLI + README tests on the newest runtime releases
+
+The test venvs hold what a plain ``pip install .`` resolves in a fresh venv: the runtime
+dependencies at the newest release our bounds allow (``--upgrade --upgrade-strategy eager``,
+so a reused venv keeps up), and nothing that pins them lower. The SDK generator pins Typer,
+ruff and others, so it lives in the ``client`` sessions' venv only, and ``tests`` checks
+that its runtime versions are the ones ``pip install .`` alone picks.
 
 Virtualenvs are reused (``reuse_venv = "yes"``): the install step still runs and picks up
 new dependencies, but a venv is not rebuilt on every run; ``--reuse-venv=never`` (or
@@ -16,6 +25,8 @@ new dependencies, but a venv is not rebuilt on every run; ``--reuse-venv=never``
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import nox
@@ -24,7 +35,7 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "typecheck", "tests"]
+nox.options.sessions = ["lint", "typecheck", "tests", "client_check", "newest"]
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
@@ -34,16 +45,53 @@ PACKAGES = ["pennywise_core", "pennywise_api", "pennywise_client", "pennywise_cl
 PYTEST = ["pytest", "-n", "auto", "--dist", "loadgroup"]
 
 
-def install(session: nox.Session, *groups: str, project: bool = True) -> None:
+def install(session: nox.Session, *groups: str, project: bool = True, newest: bool = False) -> None:
+    """The groups' requirements (and the project); ``newest``: every package, dependencies
+    included, upgraded to the newest release the bounds allow, as a fresh venv would get."""
     requirements = [
         req for group in groups for req in nox.project.dependency_groups(PYPROJECT, group)
     ]
-    session.install(*(["-e", "."] if project else []), *requirements)
+    upgrade = ["--upgrade", "--upgrade-strategy", "eager"] if newest else []
+    session.install(*upgrade, *(["-e", "."] if project else []), *requirements)
+
+
+def _name(project: str) -> str:
+    return re.sub(r"[-_.]+", "-", project).lower()
+
+
+def check_runtime_is_plain_install(session: nox.Session) -> None:
+    """Fail unless every runtime dependency in the venv is at the version a plain
+    ``pip install .`` resolves on its own today (nothing the test tools pin holds one back)."""
+    report = Path(session.create_tmp()) / "plain-install.json"
+    session.run(
+        *("python", "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet"),
+        *("--report", str(report), "."),
+        silent=True,
+    )
+    plain = {
+        _name(item["metadata"]["name"]): item["metadata"]["version"]
+        for item in json.loads(report.read_text("utf-8"))["install"]
+    }
+    listed = session.run("python", "-m", "pip", "list", "--format", "json", silent=True)
+    here = {_name(p["name"]): p["version"] for p in json.loads(str(listed))}
+    project = _name(PYPROJECT["project"]["name"])
+    differ = {
+        name: (here.get(name), version)
+        for name, version in plain.items()
+        if name != project and here.get(name) != version
+    }
+    if differ:
+        session.error(
+            "the test venv's runtime dependencies are not what `pip install .` resolves: "
+            + ", ".join(f"{n} {h} (pip install . picks {p})" for n, (h, p) in differ.items())
+        )
+    session.log(f"runtime dependencies as `pip install .` resolves them ({len(plain) - 1})")
 
 
 def pytest(session: nox.Session, *args: str, databases: str = "sqlite,postgresql") -> None:
     """Run pytest on the given backends (see tests/conftest.py)."""
-    install(session, "test")
+    install(session, "test", newest=True)
+    check_runtime_is_plain_install(session)
     session.run(*PYTEST, *args, *session.posargs, env={"PENNYWISE_TEST_DATABASES": databases})
 
 
@@ -89,14 +137,38 @@ def migrations(session: nox.Session) -> None:
 
 
 @nox.session(python=PYTHON)
+def newest(session: nox.Session) -> None:
+    """The CLI and README tests on the newest release of every runtime dependency (Typer,
+    Click, …: what `pip install` gives a user today), with only pytest besides. On SQLite:
+    ``tests`` runs them on PostgreSQL too, on the same versions (it checks that)."""
+    install(session, "test-runner", newest=True)
+    session.run("python", "-m", "pip", "list", silent=False)
+    session.run(
+        *PYTEST,
+        "tests/cli",
+        "tests/test_readme.py",
+        *session.posargs,
+        env={"PENNYWISE_TEST_DATABASES": "sqlite"},
+    )
+
+
+@nox.session(python=PYTHON)
 def client(session: nox.Session) -> None:
     """Regenerate pennywise_client/_generated/ from openapi.json (``-- --check``: fail if stale).
 
-    After an API change: ``python -m pennywise_api.openapi > openapi.json``, then this.
+    After an API change: ``python -m pennywise_api.openapi > openapi.json``, then this. The
+    generator's pins (openapi-python-client, its Typer, ruff) stay in this venv.
     """
     # The script is standard-library only; run by path so the package (httpx…) isn't needed.
     install(session, "generate", project=False)
     session.run("python", "pennywise_client/_regenerate.py", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def client_check(session: nox.Session) -> None:
+    """The committed pennywise_client/_generated/ is what openapi.json generates (CI)."""
+    install(session, "generate", project=False)
+    session.run("python", "pennywise_client/_regenerate.py", "--check")
 
 
 @nox.session(python=PYTHON)

@@ -237,3 +237,16 @@ def test_sdk_example_and_remote_cli_against_a_server(server: str, tmp_path: Path
         timeout=60,
     )
     assert after.returncode == 5, after.stderr
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    commands = [
+        line
+        for line in blocks(section("The two commands"), "sh")[0].splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    ci = (README.parent / ".ci" / "run").read_text("utf-8")
+    match = re.search(r"^TEST_COMMAND='(.*)'$", ci, re.M)
+    assert match, ".ci/run has no TEST_COMMAND='…' line"
+    assert match.group(1) == commands[1]
+    assert 'bash -c "$TEST_COMMAND"' in ci
