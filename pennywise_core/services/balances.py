@@ -21,7 +21,6 @@ from pennywise_core.money import format_amount
 from pennywise_core.schemas import BalanceDrift, BalanceRead, VerifyReport
 from pennywise_core.services.access import membership
 
-
 BalanceChanges = dict[tuple[str, uuid.UUID], int]
 """What one database transaction does to a group's balances: ``{(currency, member_id):
 delta}``, gathered with :func:`gather` and written with :func:`apply_changes`."""

@@ -132,9 +132,7 @@ class TestOtherPeople:
         ann, bob = make_user(server.engine, "Ann"), make_user(server.engine, "Bob")
         monkeypatch.setenv("PENNYWISE_TOKEN", server.token_for(ann))
         remote_cli("group", "create", "Trip")
-        added = remote_cli(
-            "member", "add", "Trip", "Bob", "--email", bob.email, "--role", "viewer"
-        )
+        added = remote_cli("member", "add", "Trip", "Bob", "--email", bob.email, "--role", "viewer")
         assert (added["display_name"], added["role"], added["is_placeholder"]) == (
             "Bob",
             "viewer",
