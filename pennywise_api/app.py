@@ -20,6 +20,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware import Middleware
 
+from pennywise_api import metrics
 from pennywise_api.deps import API_PREFIX, IdempotentReplay, replay_handler
 from pennywise_api.docs import install_docs
 from pennywise_api.logs import configure_logging, get_logger
@@ -35,6 +36,7 @@ from pennywise_api.problems import (
     problem_responses,
     problem_schemas,
 )
+from pennywise_api.rate_limits import RateLimitMiddleware
 from pennywise_api.routers import (
     activity,
     api_tokens,
@@ -50,7 +52,7 @@ from pennywise_api.routers import (
     transactions,
     users,
 )
-from pennywise_core import __version__, tokens
+from pennywise_core import __version__, ratelimit, tokens
 from pennywise_core.db import open_database, session_factory
 from pennywise_core.settings import Settings, get_settings
 
@@ -115,29 +117,52 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     tokens.check_secret(settings)
     configure_logging()
 
+    def use_engine(app: FastAPI, engine: AsyncEngine) -> None:
+        app.state.engine = engine
+        app.state.session_maker = session_factory(engine)
+        app.state.rate_limiter = ratelimit.from_settings(settings, engine)
+        if settings.metrics_enabled:
+            metrics.instrument_pool(engine)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if engine is not None:
-            yield
+            try:
+                yield
+            finally:
+                await _close_rate_limiter(app)
             return
         # Production never migrates at start: `pennywise db upgrade` is the one-shot step
         # (several workers creating one schema at once is what that step prevents).
         create = settings.environment != "production"
         opened = await open_database(settings.database_url, create=create)
-        app.state.engine = opened
-        app.state.session_maker = session_factory(opened)
+        use_engine(app, opened)
         get_logger().info("database open", url=opened.url.render_as_string(hide_password=True))
         try:
             yield
         finally:
             app.state.session_maker = None
+            await _close_rate_limiter(app)
             await opened.dispose()
 
+    # Outermost first. The request id and the access log wrap everything; the metrics see
+    # every answer (429 and 503 included); the rate limit decides before the body is read
+    # and outside the database retry, so a request run again is counted once.
     middleware = [
         Middleware(RequestContextMiddleware),
+        Middleware(
+            RateLimitMiddleware,
+            settings=settings,
+            exempt=[
+                *(route.path for route in health.router.routes if isinstance(route, APIRoute)),
+                metrics.METRICS_PATH,
+            ],
+        ),
         Middleware(BodySizeLimitMiddleware, routes=[imports.body_limit(settings)]),
         Middleware(DatabaseRetryMiddleware),
     ]
+    if settings.metrics_enabled:
+        middleware.insert(1, Middleware(metrics.MetricsMiddleware))
     if settings.cors_origins:
         middleware.insert(
             0,
@@ -177,18 +202,31 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         middleware=middleware,
     )
     app.state.settings = settings
-    app.state.engine = engine
-    app.state.session_maker = session_factory(engine) if engine is not None else None
+    app.state.engine = None
+    app.state.session_maker = None
+    app.state.rate_limiter = None
+    if engine is not None:
+        use_engine(app, engine)
 
     install_exception_handlers(app)
     app.add_exception_handler(IdempotentReplay, replay_handler)
     for router in ROUTERS:
-        # Any route that touches the database may answer 503 (DatabaseRetryMiddleware).
-        app.include_router(router, prefix=API_PREFIX, responses=problem_responses(503))
+        # Any route may answer 429 (RateLimitMiddleware), and any that touches the database
+        # 503 (DatabaseRetryMiddleware).
+        app.include_router(router, prefix=API_PREFIX, responses=problem_responses(429, 503))
     app.include_router(health.router)
+    if settings.metrics_enabled:
+        metrics.install_metrics(app, settings)
     install_docs(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+async def _close_rate_limiter(app: FastAPI) -> None:
+    limiter = app.state.rate_limiter
+    app.state.rate_limiter = None
+    if limiter is not None:
+        await limiter.close()
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

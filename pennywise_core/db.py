@@ -32,7 +32,7 @@ from pennywise_core.settings import get_settings
 if TYPE_CHECKING:
     from alembic.config import Config
 
-SCHEMA_REVISION: Final = "7a61c2e0b4d9"
+SCHEMA_REVISION: Final = "3c9d5e1f7a20"
 """The head of ``migrations/``, written down so that opening a database that is up to date
 never imports Alembic (a third of the CLI's start-up). A test checks it against Alembic's
 head: a new revision updates it."""
@@ -77,7 +77,9 @@ def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
     new ``0700`` directory): it holds every user's password hash and tokens. Foreign keys
     are switched on for every connection (SQLite leaves them off by default), and WAL
     journaling lets readers work while a writer writes. PostgreSQL connections are checked
-    before use (``pool_pre_ping``), so a restarted server costs no request once it is back.
+    before use (``pool_pre_ping``), so a restarted server costs no request once it is back,
+    and each engine keeps ``PENNYWISE_DATABASE_POOL_SIZE`` connections and opens up to
+    ``PENNYWISE_DATABASE_MAX_OVERFLOW`` more under load.
     """
     settings = get_settings()
     url = async_url(url or settings.database_url)
@@ -91,6 +93,9 @@ def create_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    if "poolclass" not in kwargs:  # this process's share of the server's connections
+        kwargs.setdefault("pool_size", settings.database_pool_size)
+        kwargs.setdefault("max_overflow", settings.database_max_overflow)
     if settings.database_pooler == "transaction":
         kwargs["connect_args"] = {**kwargs.get("connect_args", {}), **NO_STATEMENT_CACHE}
     return _create_async_engine(url, echo=settings.database_echo, **kwargs)

@@ -453,3 +453,19 @@ class Invite(Base):
     used_at: Mapped[datetime | None]
     # The addressee, lower-cased like ``User.email_normalized``; None: whoever has the token.
     email: Mapped[str | None] = mapped_column(String(320), index=True)
+
+
+class RateLimitCounter(Base):
+    """How many requests one client made in one fixed window (:mod:`pennywise_core.ratelimit`).
+
+    ``key`` is the SHA-256 of what is counted (a principal, or a client network), so the
+    table holds no token, user id or address in clear; ``window_start`` is the window's
+    first second (Unix time). Rows of past windows are deleted as the windows pass.
+    """
+
+    __tablename__ = "rate_limit_counters"
+    __table_args__ = (Index("ix_rate_limit_counters_window_start", "window_start"),)
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer)

@@ -72,6 +72,10 @@ class Settings(BaseSettings):
     # connection, so no prepared statement may outlive one: asyncpg's statement cache and
     # SQLAlchemy's are switched off (see db.create_engine).
     database_pooler: Literal["none", "transaction"] = "none"
+    # Each process's own pool (PostgreSQL): connections kept open, and how many more it may
+    # open under load. One deployment uses up to instances × workers × (size + overflow).
+    database_pool_size: int = Field(default=5, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
 
     # Authentication (used by the API).
     jwt_secret: SecretStr = SecretStr("")
@@ -88,6 +92,24 @@ class Settings(BaseSettings):
     # None by default: otherwise whoever reaches the API from a trusted address (any local
     # process, under uvicorn's own default of 127.0.0.1) picks the address it is throttled as.
     forwarded_allow_ips: str = ""
+
+    # Rate limits on every API route but /healthz, /readyz and /metrics: requests per window
+    # per principal (a user's sign-in, or one API token) and per client address (IPv6: /64),
+    # counted in the database, or in Redis when ``redis_url`` is set, shared by all processes.
+    rate_limit_enabled: bool = True
+    rate_limit_per_principal: int = Field(default=300, ge=1)
+    rate_limit_per_address: int = Field(default=1200, ge=1)
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=24 * 60 * 60)
+    redis_url: str = ""
+    redis_key_prefix: str = "pennywise"
+
+    # ``GET /metrics`` (Prometheus text format): off (404) unless enabled; with a token, only
+    # ``Authorization: Bearer <token>`` may read it.
+    metrics_enabled: bool = False
+    metrics_token: SecretStr = SecretStr("")
+
+    # ``pennywise serve``: on SIGTERM, how long in-flight requests may take to finish.
+    graceful_shutdown_seconds: int = Field(default=8, ge=0)
 
     # Imports through the API (``POST /groups/{id}/imports``): the largest upload, in bytes.
     # Larger files are imported locally with the CLI (``pennywise import``, no server).

@@ -76,12 +76,17 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
     A developer's own ``PENNYWISE_DATABASE_URL`` (or any ``PENNYWISE_*`` but the
     ``PENNYWISE_TEST_*`` knobs) must never reach a test.
+
+    The API's rate limits are off (``PENNYWISE_RATE_LIMIT_ENABLED=false``, inherited by the
+    servers tests start): a whole run comes from one address. Their own tests switch them
+    on with ``Settings(rate_limit_enabled=True, ...)``.
     """
     with pytest.MonkeyPatch.context() as mp:
         for name in list(os.environ):
             if name.startswith("PENNYWISE_") and not name.startswith("PENNYWISE_TEST_"):
                 mp.delenv(name)
         mp.setenv("PENNYWISE_HOME", str(tmp_path_factory.mktemp("pennywise_home")))
+        mp.setenv("PENNYWISE_RATE_LIMIT_ENABLED", "false")
         get_settings.cache_clear()
         yield
     get_settings.cache_clear()

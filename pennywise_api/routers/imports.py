@@ -26,9 +26,10 @@ import re
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import APIRouter, BackgroundTasks, File, Form, Request, Response, UploadFile
 from pydantic import Json
 
+from pennywise_api import metrics
 from pennywise_api.deps import (
     API_PREFIX,
     IdempotencyKey,
@@ -120,6 +121,7 @@ async def run(
     ],
     request: Request,
     response: Response,
+    background: BackgroundTasks,
     session: SessionDep,
     user: WriteUser,
     idempotency_key: IdempotencyKey = None,
@@ -193,6 +195,9 @@ async def run(
             skip_invalid=skip_invalid,
         )
     except ValidationError as exc:
+        metrics.count_refused_import(format)
         raise _located(exc) from None
+    # Counted once the answer is sent, so after the commit: never for a rolled-back import.
+    background.add_task(metrics.count_import, report)
     response.status_code = status
     return await idem.save(response, report, status_code=status)

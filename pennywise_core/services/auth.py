@@ -573,6 +573,21 @@ async def authenticate_bearer(session: AsyncSession, token: str) -> Principal:
     return Principal.person(user)
 
 
+def bearer_identity(token: str | None) -> str | None:
+    """Who a bearer token speaks for, without the database, for the rate limits: a personal
+    API token is itself (``api-token:<hash>``), a valid access token its user
+    (``user:<id>``, the same for every sign-in); anything else (no token, an expired or
+    forged one) is nobody, and counts by its client address alone."""
+    if not token or len(token) > 4096:
+        return None
+    if tokens.has_prefix(token, tokens.API_TOKEN_PREFIX):
+        return f"api-token:{tokens.hash_opaque_token(token)}"
+    try:
+        return f"user:{tokens.decode_access_token(token).user_id}"
+    except AuthenticationError:
+        return None
+
+
 async def _authenticate_api_token(session: AsyncSession, token: str) -> Principal:
     row = (
         await session.execute(
