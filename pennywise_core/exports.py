@@ -58,6 +58,7 @@ from pennywise_core.money import format_amount
 from pennywise_core.pagination import Keyset
 from pennywise_core.services.access import membership
 from pennywise_core.text import escape
+from pennywise_core.vocabulary import SPLIT_VALUE_FIELD, SplitMode
 
 FORMAT_VERSION: Final = 1
 PAGE: Final = 1000
@@ -349,9 +350,7 @@ async def _pennywise_csv(
             else join_pairs([(name(p["member_id"]), p["amount"]) for p in payers])
         )
         split = params["split"]
-        value_field = {"shares": "shares", "percent": "percent", "exact": "amount"}.get(
-            split["mode"], "amount" if split["mode"] == "adjustment" else None
-        )
+        value_field = SPLIT_VALUE_FIELD[SplitMode(split["mode"])]
         out.row(
             (
                 tx.date.isoformat(),

@@ -27,6 +27,7 @@ from pennywise_core.errors import FieldError, ValidationError
 from pennywise_core.models import SplitMode, TransactionKind
 from pennywise_core.money import MAX_MINOR_UNITS, Currency, allocate, format_amount, parse_amount
 from pennywise_core.schemas import MAX_ENTRIES, PayerIn, SplitEntryIn, SplitIn
+from pennywise_core.vocabulary import SPLIT_VALUE_FIELD
 
 HUNDRED = Decimal(100)
 
@@ -58,18 +59,22 @@ def compute(
     paid_by: Sequence[PayerIn],
     split: SplitIn,
     members: Sequence[uuid.UUID],
+    sharing: Sequence[uuid.UUID] | None = None,
 ) -> Computed:
     """Turn payers and a split into entries.
 
     ``members`` are the group's current members, in a stable order; every member named in
-    ``paid_by`` or ``split`` must be one of them, and an ``equal`` split with no entries is
-    over all of them.
+    ``paid_by`` or ``split`` must be one of them. An ``equal`` split with no entries is over
+    ``sharing`` (those of them in the default split, see
+    :func:`~pennywise_core.services.members.in_default_split`; default: all ``members``).
     """
     known = set(members)
     payers = _payers(amount, currency, paid_by, known)
     if kind is TransactionKind.TRANSFER:
         _check_transfer(payers, split)
-    shares, split_params = _split(amount, currency, split, members, known)
+    shares, split_params = _split(
+        amount, currency, split, members if sharing is None else sharing, known
+    )
 
     paid_side, owed_side = (shares, payers) if kind is TransactionKind.INCOME else (payers, shares)
     totals: dict[uuid.UUID, list[int]] = {}
@@ -95,7 +100,6 @@ _MAX_TEXT = 40  # the longest amount, share or percentage text the input schemas
 _WEIGHT_SCALE = 10**6  # weights have at most 6 decimals
 _HUNDRED_SCALED = 100 * _WEIGHT_SCALE
 _MAX_WEIGHT_SCALED = 10**9 * _WEIGHT_SCALE
-_WEIGHT_FIELD = {SplitMode.SHARES: "shares", SplitMode.PERCENT: "percent"}
 
 
 class FastCompute:
@@ -272,7 +276,7 @@ class FastCompute:
                 return None
             return ids, None, ",".join([f'{{"member_id":"{id_text[m]}"}}' for m in ids])
         if mode is SplitMode.SHARES or mode is SplitMode.PERCENT:
-            field = _WEIGHT_FIELD[mode]
+            field = SPLIT_VALUE_FIELD[mode]
             weights: list[int] = []
             stored: list[str] = []
             for m, text in split:
@@ -438,7 +442,8 @@ def _split(
         parts = allocate(amount, [1] * len(ids))
         stored = [{"member_id": str(m)} for m in ids]
     elif mode in (SplitMode.SHARES, SplitMode.PERCENT):
-        field = "shares" if mode is SplitMode.SHARES else "percent"
+        field = SPLIT_VALUE_FIELD[mode]
+        assert field is not None  # shares and percent have a value field
         weights = [_weight(i, getattr(e, field), field) for i, e in enumerate(split.entries)]
         if mode is SplitMode.PERCENT and sum(weights) != HUNDRED:
             raise ValidationError.at(
@@ -476,18 +481,9 @@ def _split(
     return list(zip(ids, parts, strict=True)), {"mode": mode.value, "entries": stored}
 
 
-_FIELD_OF_MODE = {
-    SplitMode.EQUAL: None,
-    SplitMode.SHARES: "shares",
-    SplitMode.PERCENT: "percent",
-    SplitMode.EXACT: "amount",
-    SplitMode.ADJUSTMENT: "amount",
-}
-
-
 def _stray_fields(i: int, entry: SplitEntryIn, mode: SplitMode) -> list[FieldError]:
     """A value the mode needs must be there; a value it does not use must not be."""
-    wanted = _FIELD_OF_MODE[mode]
+    wanted = SPLIT_VALUE_FIELD[mode]
     errors = []
     for field in ("shares", "percent", "amount"):
         present = getattr(entry, field) is not None

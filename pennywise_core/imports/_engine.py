@@ -66,8 +66,10 @@ from pennywise_core.money import format_amount
 from pennywise_core.schemas import PayerIn, SplitEntryIn, SplitIn
 from pennywise_core.services import activity, balances
 from pennywise_core.services.access import membership
+from pennywise_core.services.members import in_default_split
 from pennywise_core.services.members import snapshot as member_snapshot
 from pennywise_core.splits import FastCompute, compute
+from pennywise_core.vocabulary import SPLIT_VALUE_FIELD
 
 from ._common import (
     BaseParser,
@@ -87,13 +89,6 @@ from ._writer import EntryRow, TxRow, WriteConflict, Writer
 MEMBER_REF = "\x00member:"
 """A ref naming a member by id (``MEMBER_REF + str(member_id)``) rather than by name."""
 
-_FIELD_OF_MODE = {
-    SplitMode.EQUAL: None,
-    SplitMode.SHARES: "shares",
-    SplitMode.PERCENT: "percent",
-    SplitMode.EXACT: "amount",
-    SplitMode.ADJUSTMENT: "amount",
-}
 _CACHE_LIMIT = 4096
 
 
@@ -651,7 +646,7 @@ class _Run:
         if entry is None:
             if len(self._entries) > _CACHE_LIMIT:
                 self._entries.clear()
-            field_name = _FIELD_OF_MODE[mode]
+            field_name = SPLIT_VALUE_FIELD[mode]
             if field_name is None or value is None:
                 if value is not None and mode is SplitMode.EQUAL:
                     raise ValidationError.at(("split",), "an equal split takes no values")
@@ -1103,7 +1098,11 @@ async def run(
             group_currency=found.group.default_currency,
             currency=options.currency,
             warn=warn,
-            default_members=[MEMBER_REF + str(m.id) for m in members if m.removed_at is None],
+            default_members=[
+                MEMBER_REF + str(m.id)
+                for m in members
+                if m.removed_at is None and in_default_split(m)
+            ],
             actor_ref=MEMBER_REF + str(found.member.id),
         )
         parser = parser_type(context, options)

@@ -35,6 +35,7 @@ from typing import Any, ClassVar, TextIO
 from pennywise_core.errors import FieldError, ValidationError
 from pennywise_core.models import Role, SplitMode, TransactionKind
 from pennywise_core.money import Currency, get_currency, parse_amount
+from pennywise_core.vocabulary import SPLIT_VALUE_FIELD
 
 from ._common import (
     MAX_CATEGORY,
@@ -75,12 +76,6 @@ CSV_COLUMNS = (
 _KINDS = {k.value: k for k in TransactionKind}
 _MODES = {m.value: m for m in SplitMode}
 _ROLES = {r.value: r for r in Role}
-_VALUE_OF_MODE = {
-    SplitMode.SHARES: "shares",
-    SplitMode.PERCENT: "percent",
-    SplitMode.EXACT: "amount",
-    SplitMode.ADJUSTMENT: "amount",
-}
 
 
 class _Fields(Cells):
@@ -217,7 +212,7 @@ class PennywiseJsonParser(BaseParser):
             if mode is None:
                 f.fail("split", split_obj.get("mode"), f"mode must be one of {', '.join(_MODES)}")
             else:
-                value_name = _VALUE_OF_MODE.get(mode)
+                value_name = SPLIT_VALUE_FIELD[mode]
                 entries = split_obj.get("entries")
                 if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
                     f.fail("split", entries, "entries must be a list of objects")
