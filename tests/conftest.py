@@ -253,6 +253,26 @@ async def session_maker(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker
 def pytest_configure(config: pytest.Config) -> None:
     # Tests pin order-dependent pairs to one worker; keep the marker known without xdist.
     config.addinivalue_line("markers", "xdist_group(name): run these tests in one xdist worker")
+    config.addinivalue_line(
+        "markers",
+        "postgres_only: checks what only PostgreSQL has (an SQLSTATE, a URL form); the SQLite "
+        "variant is deselected, not skipped",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the SQLite variant of a ``postgres_only`` test: it does not apply there, so
+    it is neither run nor reported as skipped."""
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("database_server") if callspec is not None else None
+        inapplicable = backend == "sqlite" and item.get_closest_marker("postgres_only")
+        (drop if inapplicable else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 # --- under CI, a skipped PostgreSQL test fails the run -------------------------------------

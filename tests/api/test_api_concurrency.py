@@ -96,8 +96,7 @@ async def rollback_trigger(engine: AsyncEngine) -> AsyncIterator[tuple[str, str]
     ``fail-once-<tag>`` (the first time only) or ``fail-always-<tag>`` (every time) with a
     real PostgreSQL rollback error; yields (tag, the sequence counting the runs: a
     sequence, so the count survives the rollbacks)."""
-    if engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has no SQLSTATE to roll a transaction back with: PostgreSQL only")
+    assert engine.dialect.name == "postgresql", "mark the test postgres_only"
     tag = secrets.token_hex(4)
     seq, fn, trigger = f"pw_fail_seq_{tag}", f"pw_fail_{tag}", f"pw_fail_trigger_{tag}"
     async with engine.begin() as connection:
@@ -145,6 +144,7 @@ async def _count(client: httpx.AsyncClient, owner: Actor, gid: str) -> int:
     return len(found.json()["items"])
 
 
+@pytest.mark.postgres_only  # SQLite has no SQLSTATE to roll back with
 async def test_a_rolled_back_transaction_runs_again(
     client: httpx.AsyncClient, make_actor: Any, engine: AsyncEngine, rollback_trigger: Any
 ) -> None:
@@ -166,6 +166,7 @@ async def test_a_rolled_back_transaction_runs_again(
     assert await _balances(client, owner, gid) == {lo: "10.00", hi: "-10.00"}
 
 
+@pytest.mark.postgres_only  # SQLite has no SQLSTATE to roll back with
 async def test_a_transaction_rolled_back_every_time_is_a_503(
     client: httpx.AsyncClient, make_actor: Any, engine: AsyncEngine, rollback_trigger: Any
 ) -> None:

@@ -54,11 +54,10 @@ async def _runs(url: str, seq: str) -> int:
         await engine.dispose()
 
 
+@pytest.mark.postgres_only  # SQLite has no SQLSTATE to roll back with
 def test_a_rolled_back_command_runs_again(
     fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not fresh_database_url.startswith("postgresql"):
-        pytest.skip("SQLite has no SQLSTATE to roll a transaction back with: PostgreSQL only")
     monkeypatch.setenv("PENNYWISE_DATABASE_URL", fresh_database_url)
     cli = Cli("local")
     assert cli("group", "list") == []  # creates the schema, as on a new machine

@@ -48,10 +48,9 @@ def test_urls_that_already_work_are_left_as_they_are(url: str) -> None:
     assert db.async_url(url) == url
 
 
+@pytest.mark.postgres_only  # a PostgreSQL URL form
 async def test_a_plain_postgresql_url_opens_the_database(fresh_database_url: str) -> None:
     url = make_url(fresh_database_url)
-    if url.get_backend_name() != "postgresql":
-        pytest.skip("a PostgreSQL URL form: nothing to check on SQLite")
     plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
     engine = db.create_engine(plain + "?sslmode=disable")
     try:
