@@ -74,8 +74,11 @@ class RateLimitMiddleware:
         self._warned_at = float("-inf")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.exempt:
+            await self.app(scope, receive, send)
+            return
         limiter: RateLimiter | None = getattr(scope["app"].state, "rate_limiter", None)
-        if scope["type"] != "http" or limiter is None or scope["path"] in self.exempt:
+        if limiter is None:
             await self.app(scope, receive, send)
             return
         limits = request_limits(scope, self.settings)

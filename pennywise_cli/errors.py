@@ -193,15 +193,38 @@ def debug() -> bool:
     return os.environ.get("PENNYWISE_DEBUG", "") not in ("", "0")
 
 
+def _negative_amount(exc: Exception) -> Exception | None:
+    """Click reads ``-5`` as an unknown option: a usage error that says how to enter money
+    received instead. Click's classes are matched by name: some Typer releases carry their
+    own copy of Click."""
+    from pennywise_cli.parse import REFUND_HINT, looks_like_number
+
+    if type(exc).__name__ != "NoSuchOption":
+        return None
+    option = getattr(exc, "option_name", "")
+    if not isinstance(option, str) or not looks_like_number(option):
+        return None
+    usage_error = next(c for c in type(exc).__mro__ if c.__name__ == "UsageError")
+    error: Exception = usage_error(
+        f"{option} is not an option; {REFUND_HINT}", ctx=getattr(exc, "ctx", None)
+    )
+    return error
+
+
 class ErrorBoundaryGroup(TyperGroup):
     """The root command: every subcommand runs inside :meth:`invoke`, the error boundary."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, typer.TyperException):
-            raise  # exit codes and usage errors (2) are Typer's own business
         except Exception as exc:
+            # A negative amount that Click took for an option: a usage error (2) that says
+            # what to type instead.
+            better = _negative_amount(exc)
+            if better is not None:
+                raise better from None
+            if isinstance(exc, typer.Exit | typer.Abort | typer.TyperException):
+                raise  # exit codes and usage errors (2) are Typer's own business
             described = describe(exc)
             if described is None or debug():
                 raise

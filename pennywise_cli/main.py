@@ -24,6 +24,7 @@ from pennywise_cli.commands import (
     activity,
     auth,
     balances,
+    config,
     db,
     exports,
     group,
@@ -66,6 +67,7 @@ app.command("serve")(serve.serve)
 app.command("login")(auth.login)
 app.command("logout")(auth.logout)
 app.add_typer(token.app, name="token")
+app.add_typer(config.app, name="config")
 
 
 def _version(value: bool) -> None:
@@ -111,7 +113,8 @@ def main(
 
     Local mode (default): your data in a SQLite file in PENNYWISE_HOME, no server needed.
     Remote mode: --api-url or PENNYWISE_API_URL, after `pennywise login`.
-    Output: --format table|json|csv on every command (table on a terminal, JSON when piped).
+    Output: --format table|json|csv|ndjson|id on every command (table on a terminal, JSON
+    when piped; ndjson one object a line, id only the ids, for scripts).
     """
     ctx.obj = Options(api_url=api_url or None, database_url=database_url or None)
 

@@ -4,6 +4,9 @@ Every command that prints data takes ``--format`` (:data:`FormatOption`): ``tabl
 terminal, ``json`` when stdout is piped, unless ``--format`` or ``PENNYWISE_FORMAT`` says
 otherwise. JSON is the data as the API shapes it (the same in local and remote mode); a
 table and CSV show the columns a command chooses (CSV with full ids, tables short ones).
+For scripts, ``ndjson`` prints one compact JSON object a line (one per item of a list, or
+the one record), and ``id`` prints only the ids, one a line; data without ids refuses ``id``
+(exit 1) and says which formats it has.
 
 Text from the data never reaches the terminal as it is: tables, CSV and messages show a
 control character as an escape (:func:`shown`: ``ESC`` is the four characters ``\x1b``),
@@ -32,6 +35,8 @@ class Format(enum.StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    ndjson = "ndjson"
+    id = "id"
 
 
 FormatOption = Annotated[
@@ -40,7 +45,8 @@ FormatOption = Annotated[
         "--format",
         "-f",
         envvar="PENNYWISE_FORMAT",
-        help="Output format [default: table on a terminal, json when piped].",
+        help="Output format: table, json, csv, ndjson (one JSON object a line) or id "
+        "(only the ids, one a line) [default: table on a terminal, json when piped].",
         show_default=False,
         case_sensitive=False,
     ),
@@ -67,6 +73,8 @@ class Column:
     """Free text that may wrap when the terminal is narrow; other columns never wrap."""
     csv_only: bool = False
     """Left out of tables (where another column already shows it, to save width)."""
+    csv_header: str | None = None
+    """The header in CSV, when it differs from the table's (``from_name`` for ``from``)."""
 
 
 def short_id(value: object) -> str:
@@ -107,6 +115,9 @@ def emit(
         _json(data)
         return
     rows = data if rows is None else rows
+    if chosen in (Format.ndjson, Format.id):
+        _lines(rows, chosen)
+        return
     if chosen is Format.csv:
         _csv(rows, columns)
         return
@@ -125,6 +136,9 @@ def emit_record(
     chosen = resolve_format(fmt)
     if chosen is Format.json:
         _json(data)
+        return
+    if chosen in (Format.ndjson, Format.id):
+        _lines([data], chosen)
         return
     record = data if record is None else record
     if chosen is Format.csv:
@@ -147,9 +161,24 @@ def _json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
+def _lines(items: Sequence[Any], chosen: Format) -> None:
+    """``ndjson``: each item as one line of compact JSON; ``id``: each item's id, a line each."""
+    if chosen is Format.id:
+        if not all(isinstance(item, Mapping) and item.get("id") for item in items):
+            from pennywise_cli.errors import CliError
+
+            raise CliError(
+                "this command's data has no ids to print: use --format ndjson, json or csv"
+            )
+        sys.stdout.write("".join(f"{item['id']}\n" for item in items))
+        return
+    for item in items:
+        sys.stdout.write(json.dumps(item, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
 def _csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow([c.header for c in columns])
+    writer.writerow([c.csv_header or c.header for c in columns])
     for row in rows:
         writer.writerow([_text((c.full or c.get)(row)) for c in columns])
 

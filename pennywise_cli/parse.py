@@ -24,19 +24,53 @@ JSON = dict[str, Any]
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 
 
-def parse_date(text: str) -> str:
-    """``today``, ``yesterday``, ``tomorrow`` or an ISO date, as ``YYYY-MM-DD`` (local time)."""
+DATE_WORDS = {"today": 0, "yesterday": -1, "tomorrow": 1}
+"""The words a date option takes, as days from today (local time)."""
+DATE_HELP = "today, yesterday, tomorrow or YYYY-MM-DD"
+
+
+def parse_date(text: str, *, future: bool = False) -> str:
+    """``today``, ``yesterday``, ``tomorrow`` or an ISO date, as ``YYYY-MM-DD`` (local time).
+
+    A date after today is refused unless ``future`` (``--future`` on the commands that
+    record a date, always for a filter such as ``--to``), so that a typo in the year does
+    not book an expense in 2062 without a word.
+    """
     word = text.strip().lower()
     today = dt.datetime.now().astimezone().date()
-    relative = {"today": 0, "yesterday": -1, "tomorrow": 1}
-    if word in relative:
-        return (today + dt.timedelta(days=relative[word])).isoformat()
-    try:
-        return dt.date.fromisoformat(word).isoformat()
-    except ValueError:
+    if word in DATE_WORDS:
+        date = today + dt.timedelta(days=DATE_WORDS[word])
+    else:
+        try:
+            date = dt.date.fromisoformat(word)
+        except ValueError:
+            raise typer.BadParameter(f"{text!r} is not a date: use {DATE_HELP}") from None
+    if date > today and not future:
         raise typer.BadParameter(
-            f"{text!r} is not a date: use today, yesterday or YYYY-MM-DD"
-        ) from None
+            f"{text.strip()!r} is in the future ({date.isoformat()}): add --future to record "
+            "a date after today"
+        )
+    return date.isoformat()
+
+
+_SIGNED = re.compile(r"^\s*[-+]")
+REFUND_HINT = (
+    "amounts have no sign: for money received (a refund, income) use "
+    "`pennywise tx add GROUP AMOUNT DESCRIPTION --income`; to correct an expense, "
+    "`pennywise tx edit` it"
+)
+
+
+def parse_amount(text: str, option: str) -> str:
+    """An amount as typed (a decimal string, checked by the core), refusing a sign."""
+    if _SIGNED.match(text):
+        raise typer.BadParameter(f"{text.strip()!r}: {REFUND_HINT}", param_hint=option)
+    return text.strip()
+
+
+def looks_like_number(text: str) -> bool:
+    """``-5``, ``-12.50``, ``-1,5``: a negative amount Click took for an option."""
+    return bool(re.fullmatch(r"-[0-9]+([.,][0-9]*)?", text.strip()))
 
 
 @dataclass(frozen=True)

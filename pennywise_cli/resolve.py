@@ -93,17 +93,31 @@ def pick_member(query: str, members: Sequence[JSON], *, group: JSON) -> JSON:
     return pick("member", text, members, label=member_label, where=f" in {group['name']!r}")
 
 
+YOU = "you"
+"""How tables name the caller's own member (machine formats keep the display name)."""
+
+
 class Names:
-    """Member id to display name, for tables (falls back to the short id)."""
+    """Member id to display name (falls back to the short id).
 
-    def __init__(self, members: Sequence[JSON] = ()) -> None:
+    Calling it gives the name a table shows: :data:`YOU` for the caller's own members
+    (``mine``: the groups' ``my_member_id``); :meth:`name` gives the display name, for
+    machine formats.
+    """
+
+    def __init__(self, members: Sequence[JSON] = (), *, mine: Sequence[object] = ()) -> None:
         self._names: dict[str, str] = {}
-        self.add(members)
+        self._mine: set[str] = set()
+        self.add(members, mine=mine)
 
-    def add(self, members: Sequence[JSON]) -> None:
+    def add(self, members: Sequence[JSON], *, mine: Sequence[object] = ()) -> None:
         for member in members:
             self._names[str(member["id"])] = str(member["display_name"])
+        self._mine.update(str(m) for m in mine if m)
 
-    def __call__(self, member_id: object) -> str:
+    def name(self, member_id: object) -> str:
         key = str(member_id)
         return self._names.get(key, key[:8])
+
+    def __call__(self, member_id: object) -> str:
+        return YOU if str(member_id) in self._mine else self.name(member_id)

@@ -416,9 +416,25 @@ class UserCalls:
         return Call(users_me)
 
     @staticmethod
-    def summary(by: UsersSummaryBy = "month") -> Call[SummaryRead]:
-        """Your share of spending per currency, ``by`` ``"month"`` or ``"category"``."""
-        return Call(users_summary, {"by": by})
+    def summary(
+        by: UsersSummaryBy = "month",
+        *,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
+        group_id: Id | None = None,
+    ) -> Call[SummaryRead]:
+        """Your share of spending and of money received per currency (``spent``,
+        ``received``, ``net``), ``by`` ``"month"`` or ``"category"``; ``date_from`` and
+        ``date_to`` (inclusive) and ``group_id`` narrow it."""
+        return Call(
+            users_summary,
+            {
+                "by": by,
+                "date_from": UNSET if date_from is None else _date(date_from),
+                "date_to": UNSET if date_to is None else _date(date_to),
+                "group_id": _opt_id(group_id),
+            },
+        )
 
 
 class GroupCalls:

@@ -440,9 +440,18 @@ class SummaryRow(BaseModel):
     """``YYYY-MM`` when grouped by month."""
     category: str | None
     currency: str
-    amount: str
+    spent: str
+    """Your share of the expenses (what you owe of them, whoever paid)."""
+    received: str
+    """Your share of the money received (income, refunds), whoever got it."""
+    net: str
+    """``received − spent``: positive when more came in than went out."""
 
 
 class SummaryRead(BaseModel):
     by: Literal["month", "category"]
     rows: list[SummaryRow]
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    group_id: uuid.UUID | None = None
+    """The filters the totals were made with (None: all dates, all your groups)."""

@@ -225,7 +225,7 @@ def test_sdk_example_and_remote_cli_against_a_server(server: str, tmp_path: Path
     env = environment(tmp_path / "cli-home")
     output = run_sh(remote, tmp_path, env)
     assert "Porto" in output
-    assert re.search(r"Dan\s+25\.00\s+EUR", output)
+    assert re.search(r"you\s+25\.00\s+EUR", output)  # Dan, the caller: "you" in tables
     assert "nightly" in output
     # `logout` forgot the tokens: the next command must sign in again.
     after = subprocess.run(

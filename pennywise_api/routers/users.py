@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Literal
 
 from fastapi import APIRouter
@@ -20,9 +22,18 @@ async def me(user: ReadUser) -> UserRead:
     return UserRead.model_validate(user)
 
 
-@router.get("/me/summary", name="summary", responses=problem_responses(401, 422))
+@router.get("/me/summary", name="summary", responses=problem_responses(401, 404, 422))
 async def my_summary(
-    session: SessionDep, user: ReadUser, by: Literal["month", "category"] = "month"
+    session: SessionDep,
+    user: ReadUser,
+    by: Literal["month", "category"] = "month",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    group_id: uuid.UUID | None = None,
 ) -> SummaryRead:
-    """Your share of spending per currency, by month or by category, over all your groups."""
-    return await summaries.spending(session, user, by=by)
+    """Your share of spending and of money received per currency, kept apart (`spent`,
+    `received`, `net` = received − spent), by month or by category, over all your groups or
+    one (`group_id`), between `date_from` and `date_to` (inclusive)."""
+    return await summaries.spending(
+        session, user, by=by, date_from=date_from, date_to=date_to, group_id=group_id
+    )

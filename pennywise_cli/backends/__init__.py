@@ -45,6 +45,10 @@ class Backend(Protocol):
         ...
 
     async def whoami(self) -> JSON: ...
+    async def set_display_name(self, name: str) -> JSON:
+        """Rename yourself (local mode): ``{"user": UserRead, "unchanged_in": [group names]}``,
+        the groups where your member keeps the old name (see ``users.rename``)."""
+        ...
 
     # groups
     async def list_groups(self, *, include_archived: bool = True) -> list[JSON]: ...
@@ -53,12 +57,27 @@ class Backend(Protocol):
     async def update_group(
         self, group_id: str, changes: JSON, *, expected_version: int | None = None
     ) -> JSON: ...
+    async def delete_group(self, group_id: str, *, expected_version: int | None = None) -> None:
+        """Delete the group (owners only; soft, as the API's ``DELETE /groups/{id}``)."""
+        ...
 
     # members
     async def list_members(self, group_id: str) -> list[JSON]: ...
     async def add_member(self, group_id: str, body: JSON) -> JSON: ...
     async def update_member(self, group_id: str, member_id: str, changes: JSON) -> JSON: ...
     async def remove_member(self, group_id: str, member_id: str) -> None: ...
+
+    # invites
+    async def create_invite(
+        self, group_id: str, member_id: str, *, expires_in_hours: int | None = None
+    ) -> JSON:
+        """An invite to claim placeholder ``member_id``: the API's ``InviteCreated``, with
+        its ``token`` (``pwi_…``), shown this once."""
+        ...
+
+    async def accept_invite_token(self, token: str) -> JSON:
+        """Claim the placeholder an invite token names; the member you became."""
+        ...
 
     # invites addressed to the signed-in user
     async def received_invites(self) -> list[JSON]: ...
@@ -94,7 +113,16 @@ class Backend(Protocol):
     async def activity(
         self, group_id: str, *, limit: int = 50, cursor: str | None = None
     ) -> JSON: ...
-    async def spending(self, *, by: Literal["month", "category"]) -> JSON: ...
+    async def spending(
+        self,
+        *,
+        by: Literal["month", "category"],
+        date_from: str | None = None,
+        date_to: str | None = None,
+        group_id: str | None = None,
+    ) -> JSON:
+        """The caller's ``SummaryRead``: spent, received and net per period or category."""
+        ...
 
     # imports and exports
     async def import_file(

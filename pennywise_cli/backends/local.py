@@ -34,6 +34,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from pennywise_core import db
+from pennywise_core.auth_schemas import InviteCreate
 from pennywise_core.errors import FieldError, NotFoundError, ValidationError
 from pennywise_core.models import User
 from pennywise_core.schemas import (
@@ -204,6 +205,8 @@ class LocalBackend:
         self._engine: AsyncEngine | None = None
         self._session: AsyncSession | None = None
         self._user: User | None = None
+        self.first_run = False
+        """Whether this command created the local user (the first run on this database)."""
         self.replayable = True
         """Whether running the command's work again would do the same: not once it read a
         stream that cannot be read again (stdin) or wrote output (an export)."""
@@ -230,13 +233,13 @@ class LocalBackend:
         # The transaction's context manager commits on success and rolls back on error.
         await self._stack.__aexit__(exc_type, exc, tb)
 
-    @staticmethod
-    async def _local_user(session: AsyncSession) -> User:
+    async def _local_user(self, session: AsyncSession) -> User:
         user = await users.get_by_email(session, LOCAL_EMAIL)
         if user is None:
             user = await users.create_local(
                 session, display_name=local_display_name(), email=LOCAL_EMAIL
             )
+            self.first_run = True
         return user
 
     @property
@@ -251,6 +254,12 @@ class LocalBackend:
 
     async def whoami(self) -> JSON:
         return _dump(UserRead.model_validate(self.user))
+
+    async def set_display_name(self, name: str) -> JSON:
+        valid = _input(MemberUpdate, {"display_name": name}).display_name
+        assert valid is not None
+        kept = await users.rename(self.session, self.user, valid)
+        return {"user": await self.whoami(), "unchanged_in": kept}
 
     # --- groups ---------------------------------------------------------------------------
 
@@ -275,6 +284,11 @@ class LocalBackend:
             expected_version=expected_version,
         )
         return _dump(updated)
+
+    async def delete_group(self, group_id: str, *, expected_version: int | None = None) -> None:
+        await groups.delete(
+            self.session, self.user, _id(group_id, "group"), expected_version=expected_version
+        )
 
     # --- members --------------------------------------------------------------------------
 
@@ -302,6 +316,22 @@ class LocalBackend:
         await members.remove(
             self.session, self.user, _id(group_id, "group"), _id(member_id, "member")
         )
+
+    # --- invites --------------------------------------------------------------------------
+
+    async def create_invite(
+        self, group_id: str, member_id: str, *, expires_in_hours: int | None = None
+    ) -> JSON:
+        body: JSON = {"member_id": member_id}
+        if expires_in_hours is not None:
+            body["expires_in_hours"] = expires_in_hours
+        created = await invites.create_invite(
+            self.session, self.user, _id(group_id, "group"), _input(InviteCreate, body)
+        )
+        return _dump(created)
+
+    async def accept_invite_token(self, token: str) -> JSON:
+        return _dump(await invites.accept_invite(self.session, self.user, token))
 
     # --- invites addressed to the local user ----------------------------------------------
 
@@ -411,8 +441,23 @@ class LocalBackend:
         )
         return _dump(page)
 
-    async def spending(self, *, by: Literal["month", "category"]) -> JSON:
-        return _dump(await summary.spending(self.session, self.user, by=by))
+    async def spending(
+        self,
+        *,
+        by: Literal["month", "category"],
+        date_from: str | None = None,
+        date_to: str | None = None,
+        group_id: str | None = None,
+    ) -> JSON:
+        found = await summary.spending(
+            self.session,
+            self.user,
+            by=by,
+            date_from=dt.date.fromisoformat(date_from) if date_from else None,
+            date_to=dt.date.fromisoformat(date_to) if date_to else None,
+            group_id=_id(group_id, "group") if group_id else None,
+        )
+        return _dump(found)
 
     # --- imports and exports --------------------------------------------------------------
 
@@ -478,6 +523,15 @@ class LocalBackend:
             await exports.write(snapshot, self.user, group, out, format=format)
 
 
+def _welcome(name: str) -> None:
+    from pennywise_cli.output import say
+
+    say(
+        f'note: you are {name!r} in your groups here (tables say "you"); '
+        '`pennywise config set name "Your Name"` changes it'
+    )
+
+
 async def run(database_url: str | None, work: Callable[[LocalBackend], Awaitable[T]]) -> T:
     """``work`` with a local backend: one database transaction, committed when it returns.
 
@@ -490,7 +544,10 @@ async def run(database_url: str | None, work: Callable[[LocalBackend], Awaitable
         backend = LocalBackend(database_url)
         try:
             async with backend:
-                return await work(backend)
+                result = await work(backend)
+            if backend.first_run:
+                _welcome(backend.user.display_name)
+            return result
         except DBAPIError as exc:
             if attempt == db.MAX_ATTEMPTS or not backend.replayable or not db.is_retryable(exc):
                 raise

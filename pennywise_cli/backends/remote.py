@@ -202,6 +202,9 @@ class RemoteBackend:
         self._env_token = os.environ.get("PENNYWISE_TOKEN") or None
         self._stored: dict[str, Any] | None = None
         self._loaded = False
+        self._signed_out = False
+        """No token at all: calls go out without one, so that an unreachable server is told
+        apart (exit 7) from a server that wants a sign-in (exit 5)."""
         self.pw = AsyncPennywise(
             self.api_url,
             self._env_token,
@@ -236,15 +239,43 @@ class RemoteBackend:
             f"{why} {self.api_url}: run `pennywise login` (or set PENNYWISE_TOKEN)"
         )
 
+    def _token_refused(self, exc: Exception) -> NotSignedInError:
+        """``PENNYWISE_TOKEN`` was refused: say so, and which kind of token it holds."""
+        from pennywise_core.tokens import API_TOKEN_PREFIX  # the error path only
+
+        token = self._env_token or ""
+        detail = getattr(exc, "problem", None) or {}
+        reason = detail.get("detail") if isinstance(detail, dict) else None
+        if token.startswith(f"{API_TOKEN_PREFIX}_"):
+            kind = "an API token"
+        elif token.count(".") == 2:
+            kind = "an access token (from a sign-in)"
+        else:
+            return NotSignedInError(
+                f"PENNYWISE_TOKEN is not a Pennywise token: an API token starts with "
+                f"{API_TOKEN_PREFIX}_ (`pennywise token create`); or unset it and run "
+                "`pennywise login`"
+            )
+        return NotSignedInError(
+            f"PENNYWISE_TOKEN holds {kind} that {self.api_url} refused"
+            + (f" ({reason})" if reason else "")
+            + ": make a new one with `pennywise token create`, or unset it and run "
+            "`pennywise login`"
+        )
+
     async def _sign_in(self) -> None:
         """Put the bearer token on the client: ``PENNYWISE_TOKEN``, else the stored
-        session's access token (refreshed first when it has expired)."""
+        session's access token (refreshed first when it has expired), else none (the call
+        then goes out without one: the server's 401 says "not signed in", and a server that
+        cannot be reached says that instead)."""
         if self._env_token:
             self.pw.token = self._env_token
             return
         stored = self.stored
         if not stored or not stored.get("access_token"):
-            raise self._not_signed_in()
+            self.pw.token = None
+            self._signed_out = True
+            return
         expires_at = stored.get("expires_at")
         if expires_at is not None and time.time() > float(expires_at) - _EXPIRY_MARGIN_SECONDS:
             await self._refresh()
@@ -287,9 +318,11 @@ class RemoteBackend:
             await self._sign_in()
             try:
                 return await make()
-            except AuthenticationError:
+            except AuthenticationError as exc:
                 if self._env_token:
-                    raise
+                    raise self._token_refused(exc) from exc
+                if self._signed_out:
+                    raise self._not_signed_in() from exc
                 await self._refresh()  # the access token expired early, or was revoked
                 return await make()
         except AuthenticationError as exc:
@@ -306,6 +339,12 @@ class RemoteBackend:
 
     async def whoami(self) -> JSON:
         return _json(await self._call(lambda: self.pw.users.me()))
+
+    async def set_display_name(self, name: str) -> JSON:
+        raise WrongModeError(
+            "on a server your name is your account's, and the API cannot change it yet: "
+            "`pennywise config set name` renames the local user (local mode)"
+        )
 
     # --- groups ---------------------------------------------------------------------------
 
@@ -329,6 +368,10 @@ class RemoteBackend:
         )
         return _json(updated)
 
+    async def delete_group(self, group_id: str, *, expected_version: int | None = None) -> None:
+        gid = _id(group_id, "group")
+        await self._call(lambda: self.pw.groups.delete(gid, if_match=expected_version))
+
     # --- members --------------------------------------------------------------------------
 
     async def list_members(self, group_id: str) -> list[JSON]:
@@ -346,6 +389,23 @@ class RemoteBackend:
     async def remove_member(self, group_id: str, member_id: str) -> None:
         gid, mid = _id(group_id, "group"), _id(member_id, "member")
         await self._call(lambda: self.pw.members.remove(gid, mid))
+
+    # --- invites --------------------------------------------------------------------------
+
+    async def create_invite(
+        self, group_id: str, member_id: str, *, expires_in_hours: int | None = None
+    ) -> JSON:
+        gid, mid = _id(group_id, "group"), _id(member_id, "member")
+        if expires_in_hours is None:
+            created = await self._call(lambda: self.pw.invites.create(gid, mid))
+        else:
+            created = await self._call(
+                lambda: self.pw.invites.create(gid, mid, expires_in_hours=expires_in_hours)
+            )
+        return _json(created)
+
+    async def accept_invite_token(self, token: str) -> JSON:
+        return _json(await self._call(lambda: self.pw.invites.accept(token)))
 
     # --- invites addressed to the signed-in user ---------------------------------------------
 
@@ -438,8 +498,19 @@ class RemoteBackend:
             lambda: self._page(self.pw.activity.list(gid, page_size=limit), cursor)
         )
 
-    async def spending(self, *, by: Literal["month", "category"]) -> JSON:
-        return _json(await self._call(lambda: self.pw.users.summary(by)))
+    async def spending(
+        self,
+        *,
+        by: Literal["month", "category"],
+        date_from: str | None = None,
+        date_to: str | None = None,
+        group_id: str | None = None,
+    ) -> JSON:
+        gid = _id(group_id, "group") if group_id else None
+        found = await self._call(
+            lambda: self.pw.users.summary(by, date_from=date_from, date_to=date_to, group_id=gid)
+        )
+        return _json(found)
 
     # --- imports and exports --------------------------------------------------------------
 

@@ -28,7 +28,10 @@ def login(
     ] = None,
     password_stdin: Annotated[
         bool,
-        typer.Option("--password-stdin", help="Read the password from stdin (for scripts)."),
+        typer.Option(
+            "--password-stdin",
+            help="Read the password from the first line of stdin (for scripts; needs --email).",
+        ),
     ] = False,
     fmt: FormatOption = None,
 ) -> None:
@@ -39,11 +42,22 @@ def login(
     """
     if not options(ctx).api_url:
         raise typer.BadParameter("login needs the server: give --api-url or set PENNYWISE_API_URL")
-    if email is None:
-        email = typer.prompt("Email")
     if password_stdin:
+        if email is None:
+            raise typer.BadParameter("give --email with --password-stdin (stdin has the password)")
         password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise typer.BadParameter("stdin held no password", param_hint="--password-stdin")
+    elif not sys.stdin.isatty():
+        # getpass would read the pipe with a GetPassWarning: say how to do it on purpose.
+        raise typer.BadParameter(
+            "stdin is not a terminal, so the password cannot be asked for: to read it from "
+            "stdin, add --password-stdin (e.g. `pass show pennywise | pennywise login "
+            "--email you@example.org --password-stdin`)"
+        )
     else:
+        if email is None:
+            email = typer.prompt("Email")
         password = typer.prompt("Password", hide_input=True)
 
     async def work(backend: Any) -> JSON:

@@ -9,6 +9,7 @@ import typer
 from pennywise_cli.backends import Backend
 from pennywise_cli.commands.common import CurrencyOption, GroupArg, currency_code, find_group
 from pennywise_cli.output import Column, FormatOption, emit
+from pennywise_cli.resolve import YOU
 from pennywise_cli.runtime import call
 
 JSON = dict[str, Any]
@@ -20,12 +21,20 @@ def _state(balance: str) -> str:
     return "is owed" if balance.strip("0.") else "settled"
 
 
-BALANCE_COLUMNS = [
-    Column("member", lambda b: b["display_name"]),
-    Column("balance", lambda b: b["balance"], right=True),
-    Column("currency", lambda b: b["currency"]),
-    Column("", lambda b: _state(b["balance"]), full=lambda b: b["member_id"]),
-]
+def balance_columns(my_member_id: str | None = None) -> list[Column]:
+    """A table shows the name ("you" for the caller); CSV the member id and the name."""
+    return [
+        Column("member_id", lambda b: b["member_id"], csv_only=True),
+        Column(
+            "member",
+            lambda b: YOU if b["member_id"] == my_member_id else b["display_name"],
+            full=lambda b: b["display_name"],
+            csv_header="name",
+        ),
+        Column("balance", lambda b: b["balance"], right=True),
+        Column("currency", lambda b: b["currency"]),
+        Column("state", lambda b: _state(b["balance"])),
+    ]
 
 
 def balances(
@@ -35,10 +44,14 @@ def balances(
     currency: CurrencyOption = None,
     fmt: FormatOption = None,
 ) -> None:
-    """Each member's balance per currency: positive, the group owes them; negative, they owe."""
+    """Each member's balance per currency: positive, the group owes them; negative, they owe.
 
-    async def work(backend: Backend) -> list[JSON]:
+    CSV columns: member_id, name, balance, currency, state (owes, is owed, settled).
+    """
+
+    async def work(backend: Backend) -> tuple[list[JSON], JSON]:
         found = await find_group(backend, group)
-        return await backend.balances(found["id"], currency=currency_code(currency))
+        return await backend.balances(found["id"], currency=currency_code(currency)), found
 
-    emit(call(ctx, work), fmt, columns=BALANCE_COLUMNS)
+    rows, found = call(ctx, work)
+    emit(rows, fmt, columns=balance_columns(found["my_member_id"]))

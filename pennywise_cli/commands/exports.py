@@ -148,7 +148,9 @@ def export(
         raise CliError(f"{target} is a directory; give a file name")
     if target.exists() and not force:
         raise CliError(f"{target} exists; choose another path or pass --force")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        # As cp and tar do: a missing directory is a typo more often than a wish.
+        raise CliError(f"no directory {target.parent}: create it first (mkdir -p {target.parent})")
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".partial")
     partial = Path(name)
     try:

@@ -1,7 +1,8 @@
-"""``pennywise group``: create, list, show and archive groups."""
+"""``pennywise group``: create, list, show, archive and delete groups."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -13,7 +14,7 @@ from pennywise_cli.runtime import call
 
 JSON = dict[str, Any]
 
-app = typer.Typer(help="Create, list, show and archive groups.", no_args_is_help=True)
+app = typer.Typer(help="Create, list, show, archive and delete groups.", no_args_is_help=True)
 
 GROUP_COLUMNS = [
     Column("id", lambda g: short_id(g["id"]), full=lambda g: g["id"]),
@@ -52,7 +53,7 @@ def create(
     ] = "EUR",
     fmt: FormatOption = None,
 ) -> None:
-    """Create a group; you become its owner."""
+    """Create a group; you become its owner. Its name must differ from your other groups'."""
 
     async def work(backend: Backend) -> JSON:
         return await backend.create_group(
@@ -114,3 +115,44 @@ def archive(
     updated = call(ctx, work)
     say(f"{'unarchived' if unarchive else 'archived'} group {updated['name']!r}")
     emit_record(updated, fmt, fields=GROUP_FIELDS)
+
+
+@app.command()
+def delete(
+    ctx: typer.Context,
+    group: GroupArg,
+    *,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask; needed when stdin is not a terminal.")
+    ] = False,
+    fmt: FormatOption = None,
+) -> None:
+    """Delete a group and everything in it, for every member (owners only).
+
+    It can no longer be read or changed by anyone; `group archive` keeps it readable instead.
+    Asks first, unless --yes.
+    """
+
+    async def find(backend: Backend) -> JSON:
+        return await find_group(backend, group)
+
+    found = call(ctx, find)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise typer.BadParameter(
+                f"deleting {found['name']!r} cannot be undone: add --yes to confirm"
+            )
+        typer.confirm(
+            f"Delete group {found['name']!r} ({short_id(found['id'])}) and all its "
+            "transactions, for every member?",
+            abort=True,
+            err=True,
+        )
+
+    async def work(backend: Backend) -> None:
+        await backend.delete_group(found["id"], expected_version=found["version"])
+
+    call(ctx, work)
+    say(f"deleted group {found['name']!r}")
+    deleted_fields = [*GROUP_FIELDS, Column("deleted", lambda g: g["deleted"])]
+    emit_record({**found, "deleted": True}, fmt, fields=deleted_fields)

@@ -1,27 +1,49 @@
-"""``pennywise invite``: the invites addressed to you; accept one to join its group.
+"""``pennywise invite``: invite someone to claim a placeholder; accept or decline invites.
 
-Someone who adds you to a group by email (``pennywise member add GROUP --email …``) makes a
-placeholder member and an invite addressed to that email: you are not in the group, and owe
-nothing in it, until you accept.
+Two kinds: ``pennywise invite create GROUP MEMBER`` makes a single-use token (``pwi_…``) for
+a placeholder member, shown once, for you to send; whoever accepts it (``pennywise invite
+accept pwi_…``) becomes that member, with what is booked on them. Someone who adds you to a
+group by email (``pennywise member add GROUP --email …``) makes an invite addressed to that
+email instead: ``pennywise invite list`` shows it, and ``accept``/``decline`` take its id
+or its group's name. You are not in the group, and owe nothing in it, until you accept.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 import typer
 
 from pennywise_cli.backends import Backend
+from pennywise_cli.commands.common import GroupArg, MemberArg, find_group, find_member
 from pennywise_cli.commands.member import MEMBER_FIELDS
-from pennywise_cli.output import Column, FormatOption, emit, emit_record, say, short_id
+from pennywise_cli.output import (
+    Column,
+    Format,
+    FormatOption,
+    emit,
+    emit_record,
+    resolve_format,
+    say,
+    short_id,
+)
 from pennywise_cli.resolve import pick
 from pennywise_cli.runtime import call
 
 JSON = dict[str, Any]
 
 app = typer.Typer(
-    help="See, accept and decline the invites addressed to you.", no_args_is_help=True
+    help="Invite someone to claim a placeholder; see, accept and decline invites.",
+    no_args_is_help=True,
 )
+
+CREATED_FIELDS = [
+    Column("token", lambda i: i["token"]),
+    Column("id", lambda i: i["id"]),
+    Column("member", lambda i: i["display_name"]),
+    Column("expires", lambda i: i["expires_at"]),
+]
 
 INVITE_COLUMNS = [
     Column("id", lambda i: short_id(i["id"]), full=lambda i: i["id"]),
@@ -36,7 +58,8 @@ InviteArg = Annotated[
     str,
     typer.Argument(
         metavar="INVITE",
-        help="The invite's id (or its start), or its group's name.",
+        help="An invite token (pwi_…), or an invite addressed to you: its id (or its "
+        "start), or its group's name.",
         show_default=False,
     ),
 ]
@@ -45,6 +68,47 @@ InviteArg = Annotated[
 async def _find(backend: Backend, query: str) -> JSON:
     received = await backend.received_invites()
     return pick("invite", query, received, label=lambda i: str(i["group_name"]))
+
+
+@app.command()
+def create(
+    ctx: typer.Context,
+    group: GroupArg,
+    member: MemberArg,
+    *,
+    hours: Annotated[
+        int | None,
+        typer.Option(
+            "--hours",
+            min=1,
+            max=30 * 24,
+            help="Valid this long [default: 7 days].",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Invite someone to become placeholder MEMBER (admins): prints a single-use token.
+
+    The token is shown this once: send it to them, and they run `pennywise invite accept
+    TOKEN` (or use the API or the SDK). `--format id` prints the token alone.
+    """
+
+    async def work(backend: Backend) -> JSON:
+        found = await find_group(backend, group)
+        target = await find_member(backend, found, member)
+        created = await backend.create_invite(found["id"], target["id"], expires_in_hours=hours)
+        return {**created, "display_name": target["display_name"], "group_name": found["name"]}
+
+    created = call(ctx, work)
+    say(
+        f"invite for {created['display_name']!r} in {created['group_name']!r}: send them the "
+        "token (shown this once); they run `pennywise invite accept TOKEN`"
+    )
+    if resolve_format(fmt) is Format.id:  # the token is what a script needs
+        sys.stdout.write(created["token"] + "\n")
+        return
+    emit_record(created, fmt, fields=CREATED_FIELDS)
 
 
 @app.command("list")
@@ -59,14 +123,22 @@ def list_(ctx: typer.Context, *, fmt: FormatOption = None) -> None:
 
 @app.command()
 def accept(ctx: typer.Context, invite: InviteArg, *, fmt: FormatOption = None) -> None:
-    """Accept an invite: you become that member of the group, with what is booked on them."""
+    """Accept an invite: you become that member of the group, with what is booked on them.
 
-    async def work(backend: Backend) -> tuple[JSON, JSON]:
+    INVITE is a token someone sent you (pwi_…), or an invite addressed to your email.
+    """
+
+    from pennywise_core.tokens import INVITE_PREFIX, has_prefix
+
+    async def work(backend: Backend) -> tuple[str, JSON]:
+        if has_prefix(invite.strip(), INVITE_PREFIX):
+            member = await backend.accept_invite_token(invite.strip())
+            return (await backend.get_group(member["group_id"]))["name"], member
         found = await _find(backend, invite)
-        return found, await backend.accept_invite(found["id"])
+        return found["group_name"], await backend.accept_invite(found["id"])
 
-    found, member = call(ctx, work)
-    say(f"joined {found['group_name']!r} as {member['display_name']!r} ({member['role']})")
+    group_name, member = call(ctx, work)
+    say(f"joined {group_name!r} as {member['display_name']!r} ({member['role']})")
     emit_record(member, fmt, fields=MEMBER_FIELDS)
 
 

@@ -8,7 +8,7 @@ import typer
 
 from pennywise_cli.backends import Backend
 from pennywise_cli.commands.common import CurrencyOption, GroupArg, currency_code, find_group
-from pennywise_cli.commands.tx import DateOption, tx_columns
+from pennywise_cli.commands.tx import DateOption, FutureOption, tx_columns
 from pennywise_cli.output import Column, FormatOption, emit, say
 from pennywise_cli.parse import parse_date
 from pennywise_cli.resolve import Names
@@ -18,12 +18,51 @@ JSON = dict[str, Any]
 
 
 def transfer_columns(names: Names) -> list[Column]:
+    """A table shows names ("you" for the caller); CSV both the member ids and the names."""
     return [
-        Column("from", lambda t: names(t["from_member_id"]), full=lambda t: t["from_member_id"]),
-        Column("to", lambda t: names(t["to_member_id"]), full=lambda t: t["to_member_id"]),
+        Column("from_member_id", lambda t: t["from_member_id"], csv_only=True),
+        Column(
+            "from",
+            lambda t: names(t["from_member_id"]),
+            full=lambda t: t["from_name"],
+            csv_header="from_name",
+        ),
+        Column("to_member_id", lambda t: t["to_member_id"], csv_only=True),
+        Column(
+            "to",
+            lambda t: names(t["to_member_id"]),
+            full=lambda t: t["to_name"],
+            csv_header="to_name",
+        ),
         Column("amount", lambda t: t["amount"], right=True),
         Column("currency", lambda t: t["currency"]),
+        Column("proven_minimal", lambda t: t["proven_minimal"], csv_only=True),
     ]
+
+
+def with_names(suggestion: JSON, names: Names) -> JSON:
+    """The suggestion with each transfer's member names beside their ids (``from_name``,
+    ``to_name``), for machine formats; every transfer also says whether the plan is proven
+    minimal, so that a CSV or NDJSON line carries it."""
+    transfers = [
+        {
+            "from_member_id": t["from_member_id"],
+            "from_name": names.name(t["from_member_id"]),
+            "to_member_id": t["to_member_id"],
+            "to_name": names.name(t["to_member_id"]),
+            "amount": t["amount"],
+            "currency": t["currency"],
+            "proven_minimal": suggestion["proven_minimal"],
+        }
+        for t in suggestion["transfers"]
+    ]
+    return {**suggestion, "transfers": transfers}
+
+
+def plan_title(suggestion: JSON) -> str:
+    count = len(suggestion["transfers"])
+    noun = "transfer" if count == 1 else "transfers"
+    return f"{count} {noun}, {'' if suggestion['proven_minimal'] else 'not '}proven minimal"
 
 
 def settle(
@@ -36,18 +75,23 @@ def settle(
         typer.Option("--record", help="Record the suggested transfers as transactions."),
     ] = False,
     date: DateOption = None,
+    future: FutureOption = False,
     fmt: FormatOption = None,
 ) -> None:
     """Suggest the fewest transfers that bring every balance to zero (--record: record them).
 
-    JSON: the suggestion `{"transfers": [...], "proven_minimal": ...}`, or with --record the
+    The table's title says whether the plan is proven minimal (no plan has fewer transfers;
+    above a dozen or so balances the search stops at a good plan).
+    JSON: the suggestion `{"transfers": [...], "proven_minimal": ...}`, each transfer with
+    member ids and names (`from_member_id`, `from_name`, `to_member_id`, `to_name`); CSV
+    and NDJSON: one transfer a row (or line), with `proven_minimal`. With --record: the
     transfer transactions created.
     """
-    when = parse_date(date) if date else None
+    when = parse_date(date, future=future) if date else None
 
     async def work(backend: Backend) -> tuple[Any, Names]:
         found = await find_group(backend, group)
-        names = Names(await backend.list_members(found["id"]))
+        names = Names(await backend.list_members(found["id"]), mine=[found["my_member_id"]])
         code = currency_code(currency)
         if record:
             return await backend.record_settlement(found["id"], currency=code, date=when), names
@@ -58,9 +102,15 @@ def settle(
         say(f"recorded {len(result)} transfer(s)" if result else "nothing to settle")
         emit(result, fmt, columns=tx_columns(names))
         return
-    transfers = result["transfers"]
-    if not transfers:
+    suggestion = with_names(result, names)
+    if not suggestion["transfers"]:
         say("nothing to settle: every balance is zero")
-    elif not result["proven_minimal"]:
+    elif not suggestion["proven_minimal"]:
         say("a good plan, not proven to be the shortest (too many balances to search them all)")
-    emit(result, fmt, columns=transfer_columns(names), rows=transfers)
+    emit(
+        suggestion,
+        fmt,
+        columns=transfer_columns(names),
+        rows=suggestion["transfers"],
+        title=plan_title(suggestion) if suggestion["transfers"] else None,
+    )

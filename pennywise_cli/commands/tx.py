@@ -10,12 +10,15 @@ Fast entry::
     pennywise tx add Trip 30 "Pizza" --adjust bob:5.00        # equal, Bob 5.00 more
     pennywise tx add Trip 90 "Refund" --income --paid-by alice # Alice received it
     pennywise tx add Trip 20 --transfer-to bob                # you paid Bob back
+    pennywise tx add Trip 5 -- "-20% voucher"                 # text starting with - after --
+
+Amounts have no sign: money received (a refund, a salary) is ``--income``.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import typer
@@ -35,10 +38,12 @@ from pennywise_cli.output import (
     short_id,
 )
 from pennywise_cli.parse import (
+    DATE_HELP,
     Pair,
     SplitSpec,
     build_payers,
     build_split,
+    parse_amount,
     parse_date,
     parse_payers,
     parse_split,
@@ -75,6 +80,16 @@ PaidByOption = Annotated[
         show_default=False,
     ),
 ]
+EditPaidByOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--paid-by",
+        "-p",
+        metavar="WHO[:AMOUNT],…",
+        help="New payers: `alice`, or `alice:30,bob:12.50` for several.",
+        show_default=False,
+    ),
+]
 SplitOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -83,6 +98,16 @@ SplitOption = Annotated[
         metavar="WHO[:SHARE],…",
         help="Split equally among `bob,carol`, or by shares `bob:2,carol:1`. "
         "Default: equally among all members.",
+        show_default=False,
+    ),
+]
+EditSplitOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--split",
+        "-s",
+        metavar="WHO[:SHARE],…",
+        help="A new split: equally among `bob,carol`, or by shares `bob:2,carol:1`.",
         show_default=False,
     ),
 ]
@@ -111,8 +136,23 @@ AdjustOption = Annotated[
 DateOption = Annotated[
     str | None,
     typer.Option(
-        "--date", "-d", help="today, yesterday or YYYY-MM-DD [default: today].", show_default=False
+        "--date",
+        "-d",
+        help=f"{DATE_HELP} [default: today]; a date after today needs --future.",
+        show_default=False,
     ),
+]
+EditDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        "-d",
+        help=f"A new date: {DATE_HELP}; a date after today needs --future.",
+        show_default=False,
+    ),
+]
+FutureOption = Annotated[
+    bool, typer.Option("--future", help="Allow a --date after today (a planned payment).")
 ]
 CategoryOption = Annotated[
     str | None, typer.Option(help="A category, e.g. food.", show_default=False)
@@ -121,6 +161,9 @@ NotesOption = Annotated[str | None, typer.Option(help="Free-text notes.", show_d
 CurrencyOption = Annotated[
     str | None,
     typer.Option(help="ISO 4217 code [default: the group's currency].", show_default=False),
+]
+EditCurrencyOption = Annotated[
+    str | None, typer.Option(help="A new currency (ISO 4217 code).", show_default=False)
 ]
 VersionOption = Annotated[
     int | None,
@@ -143,7 +186,7 @@ TransactionArg = Annotated[
 # --- table views ---------------------------------------------------------------------------
 
 
-def _paid_by(tx: JSON, names: Names) -> str:
+def _paid_by(tx: JSON, names: Callable[[object], str]) -> str:
     payers = tx["paid_by"]
     if len(payers) == 1:
         return names(payers[0]["member_id"])
@@ -184,7 +227,12 @@ def tx_columns(names: Names, group_names: dict[str, str] | None = None) -> list[
             full=lambda t: t["amount"],
         ),
         Column("currency", lambda t: t["currency"], csv_only=True),
-        Column("paid by", lambda t: _paid_by(t, names), flex=True),
+        Column(
+            "paid by",
+            lambda t: _paid_by(t, names),
+            full=lambda t: _paid_by(t, names.name),
+            flex=True,
+        ),
         Column("category", lambda t: t["category"], flex=True),
     ]
     return columns
@@ -263,7 +311,7 @@ async def find_transaction_id(backend: Backend, query: str) -> str:
 
 async def _names_for(backend: Backend, group_id: str) -> tuple[Names, str]:
     group = await backend.get_group(group_id)
-    return Names(await backend.list_members(group_id)), group["name"]
+    return Names(await backend.list_members(group_id), mine=[group["my_member_id"]]), group["name"]
 
 
 def _check_kind(income: bool, transfer_to: str | None, spec: SplitSpec | None) -> Kind:
@@ -310,13 +358,17 @@ def add(
     amount: Annotated[
         str,
         typer.Argument(
-            metavar="AMOUNT", help="The amount, e.g. 42.50 (no sign).", show_default=False
+            metavar="AMOUNT",
+            help="The amount, e.g. 42.50, with no sign (money received: --income).",
+            show_default=False,
         ),
     ],
     description: Annotated[
         str | None,
         typer.Argument(
-            metavar="DESCRIPTION", help="What it was (optional for a transfer).", show_default=False
+            metavar="DESCRIPTION",
+            help="What it was (optional for a transfer); text starting with - goes after --.",
+            show_default=False,
         ),
     ] = None,
     *,
@@ -335,12 +387,17 @@ def add(
         ),
     ] = None,
     date: DateOption = None,
+    future: FutureOption = False,
     category: CategoryOption = None,
     notes: NotesOption = None,
     currency: CurrencyOption = None,
     fmt: FormatOption = None,
 ) -> None:
-    """Record an expense (default), income (--income) or transfer (--transfer-to)."""
+    """Record an expense (default), income (--income) or transfer (--transfer-to).
+
+    Amounts have no sign: a refund or any money received is --income. A description
+    starting with - goes after `--`: `pennywise tx add Trip 5 -- "-20% voucher"`.
+    """
     spec = parse_split(
         split=split or (), percent=percent or (), exact=exact or (), adjust=adjust or ()
     )
@@ -350,10 +407,14 @@ def add(
         if kind is not Kind.transfer:
             raise typer.BadParameter("say what it was", param_hint="DESCRIPTION")
         description = "Transfer"
-    body: JSON = {"kind": kind.value, "description": description, "amount": amount.strip()}
+    body: JSON = {
+        "kind": kind.value,
+        "description": description,
+        "amount": parse_amount(amount, "AMOUNT"),
+    }
     for key, value in (
         ("currency", currency.strip().upper() if currency else None),
-        ("date", parse_date(date) if date else None),
+        ("date", parse_date(date, future=future) if date else None),
         ("category", category),
         ("notes", notes),
     ):
@@ -377,7 +438,8 @@ def add(
     tx, found, members = call(ctx, work)
     money = f"{tx['amount']} {tx['currency']}"
     say(f"added {tx['kind']} {tx['description']!r}: {money} in {found['name']!r}")
-    show_transaction(tx, fmt, names=Names(members), group_name=found["name"])
+    names = Names(members, mine=[found["my_member_id"]])
+    show_transaction(tx, fmt, names=names, group_name=found["name"])
 
 
 @app.command("list")
@@ -393,10 +455,12 @@ def list_(
     ] = None,
     *,
     date_from: Annotated[
-        str | None, typer.Option("--from", help="On or after this date.", show_default=False)
+        str | None,
+        typer.Option("--from", help=f"On or after this date ({DATE_HELP}).", show_default=False),
     ] = None,
     date_to: Annotated[
-        str | None, typer.Option("--to", help="On or before this date.", show_default=False)
+        str | None,
+        typer.Option("--to", help=f"On or before this date ({DATE_HELP}).", show_default=False),
     ] = None,
     member: Annotated[
         str | None,
@@ -426,8 +490,8 @@ def list_(
         raise typer.BadParameter("--member needs GROUP (member names belong to a group)")
     filters: JSON = {"deleted": "only" if only_deleted else "include" if deleted else "exclude"}
     for key, value in (
-        ("date_from", parse_date(date_from) if date_from else None),
-        ("date_to", parse_date(date_to) if date_to else None),
+        ("date_from", parse_date(date_from, future=True) if date_from else None),
+        ("date_to", parse_date(date_to, future=True) if date_to else None),
         ("category", category),
         ("text", search),
         ("kind", kind.value if kind else None),
@@ -435,7 +499,7 @@ def list_(
         if value is not None:
             filters[key] = value
     wanted = None if all_ else limit
-    tabular = resolve_format(fmt) is not Format.json
+    tabular = resolve_format(fmt) in (Format.table, Format.csv)
 
     async def work(backend: Backend) -> tuple[list[JSON], Names, dict[str, str]]:
         names = Names()
@@ -460,8 +524,10 @@ def list_(
                 if cursor is None:
                     break
         if tabular:  # names for the table: one lookup per group, not per row
+            groups = await backend.list_groups()
             if not group:
-                group_names = {g["id"]: g["name"] for g in await backend.list_groups()}
+                group_names = {g["id"]: g["name"] for g in groups}
+            names.add([], mine=[g["my_member_id"] for g in groups])
             for group_id in sorted({t["group_id"] for t in items}):
                 names.add(await backend.list_members(group_id))
         return items, names, group_names
@@ -487,37 +553,41 @@ def edit(
     ctx: typer.Context,
     transaction: TransactionArg,
     *,
-    amount: Annotated[str | None, typer.Option(help="The new amount.", show_default=False)] = None,
+    amount: Annotated[
+        str | None, typer.Option(help="The new amount (no sign).", show_default=False)
+    ] = None,
     description: Annotated[
         str | None, typer.Option(help="The new description.", show_default=False)
     ] = None,
-    paid_by: PaidByOption = None,
-    split: SplitOption = None,
+    paid_by: EditPaidByOption = None,
+    split: EditSplitOption = None,
     percent: PercentOption = None,
     exact: ExactOption = None,
     adjust: AdjustOption = None,
-    date: DateOption = None,
+    date: EditDateOption = None,
+    future: FutureOption = False,
     category: Annotated[
         str | None, typer.Option(help='A category ("" removes it).', show_default=False)
     ] = None,
     notes: Annotated[
         str | None, typer.Option(help='Notes ("" removes them).', show_default=False)
     ] = None,
-    currency: CurrencyOption = None,
+    currency: EditCurrencyOption = None,
     version: VersionOption = None,
     fmt: FormatOption = None,
 ) -> None:
-    """Change a transaction; what you leave out keeps its value (entries are recomputed)."""
+    """Change only what you give: every option left out keeps the transaction's current value
+    (no option has a default here). The entries are recomputed."""
     spec = parse_split(
         split=split or (), percent=percent or (), exact=exact or (), adjust=adjust or ()
     )
     payers = parse_payers(paid_by or ())
     changes: JSON = {}
     for key, value in (
-        ("amount", amount.strip() if amount else None),
+        ("amount", parse_amount(amount, "--amount") if amount else None),
         ("description", description),
         ("currency", currency.strip().upper() if currency else None),
-        ("date", parse_date(date) if date else None),
+        ("date", parse_date(date, future=future) if date else None),
     ):
         if value is not None:
             changes[key] = value
@@ -538,7 +608,7 @@ def edit(
                 changes, group=group, members=members, payers=payers, spec=spec, transfer_to=None
             )
         updated = await backend.update_transaction(tx_id, changes, expected_version=version)
-        return updated, Names(members), group["name"]
+        return updated, Names(members, mine=[group["my_member_id"]]), group["name"]
 
     tx, names, group_name = call(ctx, work)
     say(f"updated {tx['description']!r} (version {tx['version']})")

@@ -1,4 +1,8 @@
-"""Groups: create (the creator becomes owner), read, update, archive, delete."""
+"""Groups: create (the creator becomes owner), read, update, archive, delete.
+
+A group's name is unique among each user's own groups (ignoring case): creating or
+renaming to a name one of theirs has is a conflict naming that group.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pennywise_core.errors import ValidationError
+from pennywise_core.errors import ConflictError, ValidationError
 from pennywise_core.models import Group, Member, Role, User, utcnow
 from pennywise_core.money import get_currency
 from pennywise_core.schemas import GroupCreate, GroupRead, GroupUpdate
@@ -47,8 +51,24 @@ def _check_currency(code: str) -> None:
         raise ValidationError.at("default_currency", exc.errors[0].msg) from None
 
 
+async def _check_name_free(
+    session: AsyncSession, actor: User, name: str, *, renaming: uuid.UUID | None = None
+) -> None:
+    """Refuse a name one of the actor's groups already has (ignoring case, archived groups
+    included): the CLI and people name groups by name, and two of the same name could then
+    be told apart by id only. Other people's groups may share it."""
+    rows = (await session.execute(memberships_of(actor))).all()
+    for group, _member in rows:
+        if group.id != renaming and group.name.casefold() == name.casefold():
+            raise ConflictError(
+                f"you already have a group named {group.name!r} (id {group.id}): choose "
+                "another name, or rename or delete that group first"
+            )
+
+
 async def create(session: AsyncSession, actor: User, data: GroupCreate) -> GroupRead:
     _check_currency(data.default_currency)
+    await _check_name_free(session, actor, data.name)
     group = Group(name=data.name, default_currency=data.default_currency, created_by=actor.id)
     session.add(group)
     await session.flush()
@@ -101,6 +121,7 @@ async def update_group(
         _check_currency(changes["default_currency"])
         group.default_currency = changes["default_currency"]
     if changes.get("name") is not None:
+        await _check_name_free(session, actor, changes["name"], renaming=group.id)
         group.name = changes["name"]
     if changes.get("archived") is not None:
         group.archived_at = utcnow() if changes["archived"] else None

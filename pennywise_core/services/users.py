@@ -71,3 +71,33 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
         user.password_hash = passwords.hash_password(password)
         await session.flush()
     return user
+
+
+async def rename(session: AsyncSession, actor: User, display_name: str) -> list[str]:
+    """Change the actor's display name (``display_name`` already a valid ``Name``).
+
+    Groups created from now on use it; in each of the actor's groups, their member is
+    renamed too where it still has the old name (as a member change, with its activity
+    record). Returns the names of the groups where that was refused (another member
+    already has the name, or the role is too low to rename), where the old name stays.
+    """
+    from pennywise_core.errors import PennywiseError
+    from pennywise_core.schemas import MemberUpdate
+    from pennywise_core.services import members
+    from pennywise_core.services.access import memberships_of
+
+    old = actor.display_name
+    actor.display_name = display_name
+    await session.flush()
+    kept: list[str] = []
+    for group, member in (await session.execute(memberships_of(actor))).all():
+        if member.display_name != old or old == display_name:
+            continue
+        try:
+            async with session.begin_nested():
+                await members.update(
+                    session, actor, group.id, member.id, MemberUpdate(display_name=display_name)
+                )
+        except PennywiseError:
+            kept.append(group.name)
+    return kept

@@ -473,6 +473,7 @@ class TestExport:
 
     def test_a_failed_export_leaves_no_file(self, cli: Cli, filled: str, tmp_path: Path) -> None:
         path = tmp_path / "out" / "nowhere.json"
+        path.parent.mkdir()
         cli.fails("export", "Nowhere", "-o", str(path), code=errors.NOT_FOUND)
         assert not path.exists()
         assert list(path.parent.iterdir()) == []

@@ -85,7 +85,10 @@ class TestStoredText:
         assert "\x07" not in result.stdout
         assert "\\x1b[2J\\x1b[31mPWNED" in result.stdout
         assert "[red]fun[/red]" in result.stdout  # shown as typed, not obeyed
-        assert "Ann\\x1b]0;owned\\x07" in result.stdout
+        assert "you" in result.stdout  # the caller, whatever their stored name
+        members = cli.run("member", "list", "Trip", "--format", "table").stdout
+        assert "Ann\\x1b]0;owned\\x07" in members
+        assert "\x1b" not in members
 
     def test_one_record_and_csv_too(self, cli: Cli, stored: dict[str, str]) -> None:
         shown = cli.run("tx", "show", stored["id"], "--format", "table")

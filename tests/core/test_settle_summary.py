@@ -6,7 +6,9 @@ import asyncio
 import datetime as dt
 from decimal import Decimal
 
-from pennywise_core.errors import StaleVersionError
+import pytest
+
+from pennywise_core.errors import NotFoundError, StaleVersionError, ValidationError
 from pennywise_core.models import TransactionKind
 from pennywise_core.schemas import TransactionCreate, TransactionUpdate
 from pennywise_core.services import balances, settle_up, summary, transactions
@@ -62,14 +64,31 @@ class TestSummary:
             "5.00", kind=TransactionKind.TRANSFER, split=world.among("Bob")
         )
         by_month = await summary.spending(session, bob, by="month")
-        assert [(r.period, r.currency, r.amount) for r in by_month.rows] == [
-            ("2026-01", "EUR", "15.00"),
-            ("2026-02", "EUR", "8.00"),
+        assert [(r.period, r.currency, r.spent, r.received, r.net) for r in by_month.rows] == [
+            ("2026-01", "EUR", "15.00", "0.00", "-15.00"),
+            ("2026-02", "EUR", "10.00", "2.00", "-8.00"),
         ]
         by_category = await summary.spending(session, bob, by="category")
-        assert {r.category: Decimal(r.amount) for r in by_category.rows} == {
-            "food": Decimal("23.00")
-        }
+        assert {r.category: Decimal(r.net) for r in by_category.rows} == {"food": Decimal("-23.00")}
+        february = await summary.spending(
+            session, bob, date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 2, 28)
+        )
+        assert [(r.period, r.spent, r.received) for r in february.rows] == [
+            ("2026-02", "10.00", "2.00")
+        ]
+
+    async def test_one_group_of_yours_only(self, session) -> None:
+        world = await make_world(session, "Bob")
+        other = await make_world(session, owner="Eve")
+        await world.expense("30.00")
+        one = await summary.spending(session, world.owner, group_id=world.group_id)
+        assert [r.spent for r in one.rows] == ["15.00"]
+        with pytest.raises(NotFoundError):
+            await summary.spending(session, world.owner, group_id=other.group_id)
+        with pytest.raises(ValidationError):
+            await summary.spending(
+                session, world.owner, date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 1, 1)
+            )
 
 
 class TestConcurrency:

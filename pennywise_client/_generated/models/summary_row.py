@@ -16,13 +16,17 @@ class SummaryRow:
         period (None | str):
         category (None | str):
         currency (str):
-        amount (str):
+        spent (str):
+        received (str):
+        net (str):
     """
 
     period: None | str
     category: None | str
     currency: str
-    amount: str
+    spent: str
+    received: str
+    net: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,7 +38,11 @@ class SummaryRow:
 
         currency = self.currency
 
-        amount = self.amount
+        spent = self.spent
+
+        received = self.received
+
+        net = self.net
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -43,7 +51,9 @@ class SummaryRow:
                 "period": period,
                 "category": category,
                 "currency": currency,
-                "amount": amount,
+                "spent": spent,
+                "received": received,
+                "net": net,
             }
         )
 
@@ -69,13 +79,19 @@ class SummaryRow:
 
         currency = d.pop("currency")
 
-        amount = d.pop("amount")
+        spent = d.pop("spent")
+
+        received = d.pop("received")
+
+        net = d.pop("net")
 
         summary_row = cls(
             period=period,
             category=category,
             currency=currency,
-            amount=amount,
+            spent=spent,
+            received=received,
+            net=net,
         )
 
         summary_row.additional_properties = d

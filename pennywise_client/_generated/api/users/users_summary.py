@@ -1,5 +1,7 @@
+import datetime
 from http import HTTPStatus
 from typing import Any
+from uuid import UUID
 
 import httpx
 
@@ -14,6 +16,9 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     by: UsersSummaryBy | Unset = "month",
+    date_from: datetime.date | None | Unset = UNSET,
+    date_to: datetime.date | None | Unset = UNSET,
+    group_id: None | Unset | UUID = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -23,6 +28,33 @@ def _get_kwargs(
         json_by = by
 
     params["by"] = json_by
+
+    json_date_from: None | str | Unset
+    if isinstance(date_from, Unset):
+        json_date_from = UNSET
+    elif isinstance(date_from, datetime.date):
+        json_date_from = date_from.isoformat()
+    else:
+        json_date_from = date_from
+    params["date_from"] = json_date_from
+
+    json_date_to: None | str | Unset
+    if isinstance(date_to, Unset):
+        json_date_to = UNSET
+    elif isinstance(date_to, datetime.date):
+        json_date_to = date_to.isoformat()
+    else:
+        json_date_to = date_to
+    params["date_to"] = json_date_to
+
+    json_group_id: None | str | Unset
+    if isinstance(group_id, Unset):
+        json_group_id = UNSET
+    elif isinstance(group_id, UUID):
+        json_group_id = str(group_id)
+    else:
+        json_group_id = group_id
+    params["group_id"] = json_group_id
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -47,6 +79,11 @@ def _parse_response(
         response_401 = Problem.from_dict(response.json())
 
         return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
 
     if response.status_code == 422:
         response_422 = Problem.from_dict(response.json())
@@ -84,13 +121,21 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     by: UsersSummaryBy | Unset = "month",
+    date_from: datetime.date | None | Unset = UNSET,
+    date_to: datetime.date | None | Unset = UNSET,
+    group_id: None | Unset | UUID = UNSET,
 ) -> Response[Problem | SummaryRead]:
     """Summary
 
-     Your share of spending per currency, by month or by category, over all your groups.
+     Your share of spending and of money received per currency, kept apart (`spent`,
+    `received`, `net` = received − spent), by month or by category, over all your groups or
+    one (`group_id`), between `date_from` and `date_to` (inclusive).
 
     Args:
         by (UsersSummaryBy | Unset):  Default: 'month'.
+        date_from (datetime.date | None | Unset):
+        date_to (datetime.date | None | Unset):
+        group_id (None | Unset | UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -102,6 +147,9 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         by=by,
+        date_from=date_from,
+        date_to=date_to,
+        group_id=group_id,
     )
 
     response = client.get_httpx_client().request(
@@ -115,13 +163,21 @@ def sync(
     *,
     client: AuthenticatedClient,
     by: UsersSummaryBy | Unset = "month",
+    date_from: datetime.date | None | Unset = UNSET,
+    date_to: datetime.date | None | Unset = UNSET,
+    group_id: None | Unset | UUID = UNSET,
 ) -> Problem | SummaryRead | None:
     """Summary
 
-     Your share of spending per currency, by month or by category, over all your groups.
+     Your share of spending and of money received per currency, kept apart (`spent`,
+    `received`, `net` = received − spent), by month or by category, over all your groups or
+    one (`group_id`), between `date_from` and `date_to` (inclusive).
 
     Args:
         by (UsersSummaryBy | Unset):  Default: 'month'.
+        date_from (datetime.date | None | Unset):
+        date_to (datetime.date | None | Unset):
+        group_id (None | Unset | UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -134,6 +190,9 @@ def sync(
     return sync_detailed(
         client=client,
         by=by,
+        date_from=date_from,
+        date_to=date_to,
+        group_id=group_id,
     ).parsed
 
 
@@ -141,13 +200,21 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     by: UsersSummaryBy | Unset = "month",
+    date_from: datetime.date | None | Unset = UNSET,
+    date_to: datetime.date | None | Unset = UNSET,
+    group_id: None | Unset | UUID = UNSET,
 ) -> Response[Problem | SummaryRead]:
     """Summary
 
-     Your share of spending per currency, by month or by category, over all your groups.
+     Your share of spending and of money received per currency, kept apart (`spent`,
+    `received`, `net` = received − spent), by month or by category, over all your groups or
+    one (`group_id`), between `date_from` and `date_to` (inclusive).
 
     Args:
         by (UsersSummaryBy | Unset):  Default: 'month'.
+        date_from (datetime.date | None | Unset):
+        date_to (datetime.date | None | Unset):
+        group_id (None | Unset | UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -159,6 +226,9 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         by=by,
+        date_from=date_from,
+        date_to=date_to,
+        group_id=group_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -170,13 +240,21 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     by: UsersSummaryBy | Unset = "month",
+    date_from: datetime.date | None | Unset = UNSET,
+    date_to: datetime.date | None | Unset = UNSET,
+    group_id: None | Unset | UUID = UNSET,
 ) -> Problem | SummaryRead | None:
     """Summary
 
-     Your share of spending per currency, by month or by category, over all your groups.
+     Your share of spending and of money received per currency, kept apart (`spent`,
+    `received`, `net` = received − spent), by month or by category, over all your groups or
+    one (`group_id`), between `date_from` and `date_to` (inclusive).
 
     Args:
         by (UsersSummaryBy | Unset):  Default: 'month'.
+        date_from (datetime.date | None | Unset):
+        date_to (datetime.date | None | Unset):
+        group_id (None | Unset | UUID):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,5 +268,8 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             by=by,
+            date_from=date_from,
+            date_to=date_to,
+            group_id=group_id,
         )
     ).parsed
