@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.ext.asyncio import create_async_engine as _create_async_engine
 
@@ -205,12 +206,15 @@ def is_retryable(exc: BaseException) -> bool:
 
 def is_unavailable(exc: BaseException) -> bool:
     """Whether ``exc`` says the database cannot be reached: connection refused or lost,
-    shutting down or starting up. Not retried in place (a connection lost during COMMIT
+    shutting down or starting up, or every pooled connection busy past the pool's timeout.
+    Not retried in place (a connection lost during COMMIT
     leaves unknown whether it landed): answered "try again later" (the API's 503)."""
     for e in _chain(exc):
         if isinstance(e, DBAPIError) and e.connection_invalidated:
             return True
         if isinstance(e, ConnectionError | TimeoutError):  # refused, reset, timed out
+            return True
+        if isinstance(e, PoolTimeoutError):  # the pool had no connection to give in time
             return True
     return any(c.startswith("08") or c in _UNAVAILABLE_SQLSTATES for c in _sqlstates(exc))
 
