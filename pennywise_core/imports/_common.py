@@ -43,6 +43,10 @@ MAX_CATEGORY = 50
 MAX_NAME = 100
 MAX_NOTES = 5000
 
+MEMBER_REF = "\x00member:"
+"""A ref naming a member by id (``MEMBER_REF + str(member_id)``) rather than by name (it
+starts with NUL on purpose: no name in a file can)."""
+
 FORMULA_START = frozenset("=+-@\t\r")
 """A spreadsheet runs a text cell that starts with one of these as a formula."""
 
@@ -315,8 +319,6 @@ def clean_items(items: Iterable[Item], columns: Columns) -> Iterator[Item]:
     (:func:`pennywise_core.text.problem`) turned into a :class:`Problem` naming the row and
     the field: the description, category and names are one line, the notes may be several.
     """
-    from ._engine import MEMBER_REF  # a ref by member id (it starts with NUL on purpose)
-
     problem = text_rules.problem
     for item in items:
         if isinstance(item, Record):
@@ -538,6 +540,7 @@ def parse_timestamp(text: object) -> dt.datetime | None:
 
 __all__ = [
     "FORMULA_START",
+    "MEMBER_REF",
     "BaseParser",
     "Cells",
     "Columns",

@@ -71,6 +71,7 @@ from pennywise_core.splits import FastCompute, compute
 from pennywise_core.vocabulary import SPLIT_VALUE_FIELD
 
 from ._common import (
+    MEMBER_REF,
     BaseParser,
     Columns,
     ImportOptions,
@@ -82,11 +83,10 @@ from ._common import (
     canonical_decimal,
     shown,
 )
+from ._detect import detect
+from ._formats import parser_class
 from ._source import Source, decoding_error
 from ._writer import EntryRow, TxRow, WriteConflict, Writer
-
-MEMBER_REF = "\x00member:"
-"""A ref naming a member by id (``MEMBER_REF + str(member_id)``) rather than by name."""
 
 _CACHE_LIMIT = 4096
 
@@ -1066,9 +1066,6 @@ async def run(
 
     ``skip_invalid``: import the good rows and list each bad one in the report
     (``invalid``, ``invalid_rows``), rather than refuse the whole file."""
-    from ._detect import detect
-    from ._formats import parser_class
-
     options = options or ImportOptions()
     if options.error_limit < 1 or options.batch_size < 1:
         raise ValidationError.at("options", "error_limit and batch_size must be at least 1")

@@ -30,6 +30,7 @@ from pennywise_core.models import SplitMode, TransactionKind
 from pennywise_core.money import Currency, get_currency
 
 from ._common import (
+    MEMBER_REF,
     BaseParser,
     Cells,
     Columns,
@@ -121,8 +122,6 @@ class BankMapping:
 
 
 def _person_ref(person: Person) -> str:
-    from ._engine import MEMBER_REF
-
     return MEMBER_REF + str(person) if isinstance(person, uuid.UUID) else str(person).strip()
 
 
