@@ -8,6 +8,7 @@ registry mirror too.
     nox -s tests_sqlite -- -k money     # arguments after -- go to pytest
     nox -s tests_postgres               # needs PENNYWISE_TEST_POSTGRES_URL or a local server
     nox -R -s tests                     # reuse the venv and skip the install step
+    nox -s tests                        # with branch coverage: coverage-report/, a floor
     nox -s client                       # regenerate the SDK from openapi.json
     nox -s client -- --check            # the same as client_check: fail if the SDK is stale
     nox -s newest -- -k stdin           # CLI + README tests on the newest runtime releases
@@ -88,11 +89,29 @@ def check_runtime_is_plain_install(session: nox.Session) -> None:
     session.log(f"runtime dependencies as `pip install .` resolves them ({len(plain) - 1})")
 
 
-def pytest(session: nox.Session, *args: str, databases: str = "sqlite,postgresql") -> None:
-    """Run pytest on the given backends (see tests/conftest.py)."""
+def pytest(
+    session: nox.Session,
+    *args: str,
+    databases: str = "sqlite,postgresql",
+    coverage: bool = False,
+) -> None:
+    """Run pytest on the given backends (see tests/conftest.py); ``coverage``: under
+    ``coverage run`` ([tool.coverage] in pyproject.toml), then the combined report, which
+    fails under its floor, and the HTML and XML reports in coverage-report/ (CI uploads it)."""
     install(session, "test", newest=True)
     check_runtime_is_plain_install(session)
-    session.run(*PYTEST, *args, *session.posargs, env={"PENNYWISE_TEST_DATABASES": databases})
+    env = {"PENNYWISE_TEST_DATABASES": databases}
+    if not coverage:
+        session.run(*PYTEST, *args, *session.posargs, env=env)
+        return
+    # An absolute data file: subprocesses started in a temporary directory write beside it.
+    env["COVERAGE_FILE"] = str(ROOT / ".coverage")
+    session.run("coverage", "erase", env=env)
+    session.run("coverage", "run", "-m", *PYTEST, *args, *session.posargs, env=env)
+    session.run("coverage", "combine", "--quiet", env=env)
+    session.run("coverage", "html", "--quiet", env=env)
+    session.run("coverage", "xml", "--quiet", env=env)
+    session.run("coverage", "report", env=env)  # last: its failure under the floor ends the run
 
 
 @nox.session(python=PYTHON)
@@ -114,8 +133,8 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """The whole suite, on SQLite and PostgreSQL."""
-    pytest(session)
+    """The whole suite, on SQLite and PostgreSQL, with branch coverage (fails under the floor)."""
+    pytest(session, coverage=True)
 
 
 @nox.session(python=PYTHON)

@@ -346,6 +346,19 @@ class TestWorkflow:
         for use in uses:
             assert re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", use), use
 
+    def test_the_tests_job_uploads_the_coverage_report_the_session_writes(self) -> None:
+        coverage = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["coverage"]
+        written = {
+            Path(coverage["html"]["directory"]).parts[0],
+            Path(coverage["xml"]["output"]).parts[0],
+        }
+        steps = self.workflow["jobs"]["tests"]["steps"]
+        uploads = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact")]
+        assert [Path(s["with"]["path"]).parts[0] for s in uploads] == sorted(written)
+        # after `bash .ci/run`, and also when it failed (below the floor, a test failing)
+        assert steps.index(uploads[0]) > [s.get("run") for s in steps].index("bash .ci/run")
+        assert uploads[0]["if"] == "${{ !cancelled() }}"
+
     def test_a_tag_builds_the_wheel_and_the_image(self) -> None:
         triggers = self.workflow.get("on", self.workflow.get(True))  # YAML 1.1 reads on: as True
         assert "v*" in triggers["push"]["tags"]
