@@ -33,8 +33,10 @@ def test_a_benchmark_runs(script: str, args: list[str], printed: str, tmp_path: 
 
 
 def test_the_concurrency_benchmark_runs(tmp_path: Path) -> None:
-    """Tiny: 4 writers for 4 s on two API processes, the private PostgreSQL restarted midway;
-    the script itself exits 1 on a 500, a drifted balance or a lost acknowledged create."""
+    """Tiny: 4 writers for 4 s on two API processes, the private PostgreSQL restarted midway,
+    and the limits on two more; the script itself exits 1 on a 500, a drifted balance, a lost
+    acknowledged create or update, a second transaction for an idempotency key, a limit one
+    process counted alone, or a non-zero `pennywise db verify`."""
     from tests.pgserver import missing_reason
 
     reason = missing_reason()
@@ -54,3 +56,15 @@ def test_the_concurrency_benchmark_runs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "drift (own recompute of every balance row): 0 rows" in done.stdout
     assert "PostgreSQL restarted" in done.stdout
+    for invariant in (
+        "currencies not zero-sum: 0",
+        "keys with more than one transaction: 0",
+        "keys answered differently by the two servers: 0",
+        "lost updates: 0",
+        "412s that were no conflict: 0",
+    ):
+        assert f"invariant: {invariant}\n" in done.stdout
+    shared = [line for line in done.stdout.splitlines() if line.startswith("shared limit: ")]
+    assert len(shared) == 5, done.stdout
+    assert all(line.endswith(": yes") for line in shared), shared
+    assert "pennywise db verify: exit 0: ok=True" in done.stdout
