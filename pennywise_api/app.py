@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
@@ -36,6 +36,7 @@ from pennywise_api.problems import (
     problem_responses,
     problem_schemas,
 )
+from pennywise_api.query_params import reject_unknown_query_params
 from pennywise_api.rate_limits import RateLimitMiddleware
 from pennywise_api.routers import (
     activity,
@@ -200,6 +201,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         swagger_ui_oauth2_redirect_url=None,
         generate_unique_id_function=operation_id,
         middleware=middleware,
+        dependencies=[Depends(reject_unknown_query_params)],
     )
     app.state.settings = settings
     app.state.engine = None

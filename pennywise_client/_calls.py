@@ -152,6 +152,15 @@ ExportFormat = ExportsDownloadFormat
 DEFAULT_PAGE_SIZE = 100
 
 
+def _renamed(value: T | None, old: T | None, name: str, old_name: str) -> T | None:
+    """An argument given by its name or by its older one (kept as an alias), not both."""
+    if old is None:
+        return value
+    if value is not None and value != old:
+        raise TypeError(f"give {name}= or {old_name}= (its older name), not both")
+    return old
+
+
 # --- what a method returns ------------------------------------------------------------------
 
 
@@ -592,22 +601,35 @@ class TransactionCalls:
         date_to: DateLike | None = None,
         member_id: Id | None = None,
         category: str | None = None,
-        text: str | None = None,
+        search: str | None = None,
         kind: TransactionKind | None = None,
         deleted: TransactionsListDeleted = "exclude",
-        page_size: int = DEFAULT_PAGE_SIZE,
+        id_prefix: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        text: str | None = None,
     ) -> Paged[TransactionRead]:
-        """Transactions across your groups (or one), newest first, every page in turn."""
+        """Transactions across your groups (or one), newest first, every page in turn.
+
+        ``search``: text in the description or the notes, any case. ``id_prefix``: the
+        start of the id (hex digits, e.g. the 8 the CLI shows). ``limit``: items per
+        request (default 100; iterating still goes through every page: stop early, or use
+        ``.page()``). ``page_size`` and ``text`` are the older names of ``limit`` and
+        ``search``, still accepted.
+        """
+        search = _renamed(search, text, "search", "text")
+        limit = _renamed(limit, page_size, "limit", "page_size")
         filters: dict[str, Any] = {
             "group_id": _opt_id(group_id),
             "date_from": UNSET if date_from is None else _date(date_from),
             "date_to": UNSET if date_to is None else _date(date_to),
             "member_id": _opt_id(member_id),
             "category": UNSET if category is None else category,
-            "text": UNSET if text is None else text,
+            "search": UNSET if search is None else search,
             "kind": UNSET if kind is None else kind,
             "deleted": deleted,
-            "limit": page_size,
+            "id_prefix": UNSET if id_prefix is None else id_prefix,
+            "limit": DEFAULT_PAGE_SIZE if limit is None else limit,
         }
         return Paged(lambda cursor: Call(transactions_list, {**filters, "cursor": _or(cursor)}))
 
@@ -683,9 +705,12 @@ class BalanceCalls:
 
 class SettleUpCalls:
     @staticmethod
-    def suggest(group_id: Id, *, currency: str | None = None) -> Call[SettlementRead]:
-        """The fewest transfers that zero every balance, per currency."""
+    def get(group_id: Id, *, currency: str | None = None) -> Call[SettlementRead]:
+        """The fewest transfers that zero every balance, per currency (``proven_minimal``
+        says whether that is proven). ``suggest`` is its older name."""
         return Call(settle_up_suggest, {"group_id": _id(group_id), "currency": _or(currency)})
+
+    suggest = get
 
     @staticmethod
     def record(
@@ -705,12 +730,16 @@ class SettleUpCalls:
 
 class ActivityCalls:
     @staticmethod
-    def list(group_id: Id, *, page_size: int = DEFAULT_PAGE_SIZE) -> Paged[ActivityRead]:
-        """The group's activity log, newest first, every page in turn."""
+    def list(
+        group_id: Id, *, limit: int | None = None, page_size: int | None = None
+    ) -> Paged[ActivityRead]:
+        """The group's activity log, newest first, every page in turn. ``limit``: items per
+        request (default 100); ``page_size`` is its older name."""
         gid = _id(group_id)
+        size = _renamed(limit, page_size, "limit", "page_size") or DEFAULT_PAGE_SIZE
         return Paged(
             lambda cursor: Call(
-                activity_list, {"group_id": gid, "limit": page_size, "cursor": _or(cursor)}
+                activity_list, {"group_id": gid, "limit": size, "cursor": _or(cursor)}
             )
         )
 

@@ -327,12 +327,14 @@ class AsyncBalances(_AsyncResource):
 
 
 class SettleUp(_Resource):
-    suggest = _sync(SettleUpCalls.suggest)
+    get = _sync(SettleUpCalls.get)
+    suggest = get  # the older name
     record = _sync(SettleUpCalls.record)
 
 
 class AsyncSettleUp(_AsyncResource):
-    suggest = _async(SettleUpCalls.suggest)
+    get = _async(SettleUpCalls.get)
+    suggest = get  # the older name
     record = _async(SettleUpCalls.record)
 
 

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
+    AliasChoices,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -290,7 +291,27 @@ Notes = Annotated[str, StringConstraints(max_length=5000), LINES]
 CategoryFilter = Annotated[str, StringConstraints(max_length=50), LINE]
 """``?category=``: the category of the transactions to list."""
 SearchText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100), LINE]
-"""``?text=``: a piece of the description or the notes."""
+"""``?search=``: a piece of the description or the notes."""
+SEARCH_ALIASES = AliasChoices("search", "text")
+"""``search``, and ``text``: its older name, still accepted."""
+
+
+def _id_prefix(value: str) -> str:
+    digits = value.replace("-", "").lower()
+    if not digits:
+        raise ValueError("must have at least one hex digit")
+    if len(digits) > 32:
+        raise ValueError("an id has 32 hex digits; this has more")
+    return digits
+
+
+IdPrefix = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9A-Fa-f-]{1,36}$"),
+    AfterValidator(_id_prefix),
+]
+"""``?id_prefix=``: the start of a transaction id, 1 to 32 hex digits (dashes ignored, as in
+``3f2a9c1e`` or ``3f2a9c1e-5b``); kept as lowercase digits without dashes."""
 
 
 class TransactionCreate(Input):
@@ -374,9 +395,12 @@ class TransactionFilter(Input):
     date_to: IsoDate | None = None
     member_id: uuid.UUID | None = None
     category: CategoryFilter | None = None
-    text: SearchText | None = None
+    search: SearchText | None = Field(default=None, validation_alias=SEARCH_ALIASES)
+    """In the description or the notes, any case (``text=``: the older name)."""
     kind: TransactionKind | None = None
     deleted: Literal["exclude", "include", "only"] = "exclude"
+    id_prefix: IdPrefix | None = None
+    """Only transactions whose id starts with these hex digits (``tx show 3f2a9c1e``)."""
 
 
 T = TypeVar("T")

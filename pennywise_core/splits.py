@@ -59,18 +59,22 @@ def compute(
     paid_by: Sequence[PayerIn],
     split: SplitIn,
     members: Sequence[uuid.UUID],
+    sharing: Sequence[uuid.UUID] | None = None,
 ) -> Computed:
     """Turn payers and a split into entries.
 
     ``members`` are the group's current members, in a stable order; every member named in
-    ``paid_by`` or ``split`` must be one of them, and an ``equal`` split with no entries is
-    over all of them.
+    ``paid_by`` or ``split`` must be one of them. An ``equal`` split with no entries is over
+    ``sharing`` (those of them in the default split, see
+    :func:`~pennywise_core.services.members.in_default_split`; default: all ``members``).
     """
     known = set(members)
     payers = _payers(amount, currency, paid_by, known)
     if kind is TransactionKind.TRANSFER:
         _check_transfer(payers, split)
-    shares, split_params = _split(amount, currency, split, members, known)
+    shares, split_params = _split(
+        amount, currency, split, members if sharing is None else sharing, known
+    )
 
     paid_side, owed_side = (shares, payers) if kind is TransactionKind.INCOME else (payers, shares)
     totals: dict[uuid.UUID, list[int]] = {}

@@ -20,7 +20,9 @@ from pennywise_api.responses import headers, problem_responses
 from pennywise_core.models import TransactionKind
 from pennywise_core.pagination import MAX_LIMIT
 from pennywise_core.schemas import (
+    SEARCH_ALIASES,
     CategoryFilter,
+    IdPrefix,
     IsoDate,
     Page,
     SearchText,
@@ -51,11 +53,23 @@ async def list_transactions(
         uuid.UUID | None, Query(description="Only those this member paid or owes in.")
     ] = None,
     category: Annotated[CategoryFilter | None, Query()] = None,
-    text: Annotated[
-        SearchText | None, Query(description="In the description or the notes.")
+    search: Annotated[
+        SearchText | None,
+        Query(
+            validation_alias=SEARCH_ALIASES,
+            description="In the description or the notes, any case (`text`: its older name, "
+            "still accepted).",
+        ),
     ] = None,
     kind: TransactionKind | None = None,
     deleted: Literal["exclude", "include", "only"] = "exclude",
+    id_prefix: Annotated[
+        IdPrefix | None,
+        Query(
+            description="Only those whose id starts with these hex digits (1 to 32; dashes "
+            "ignored), e.g. the 8 a table shows."
+        ),
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[TransactionRead]:
@@ -67,9 +81,10 @@ async def list_transactions(
         date_to=date_to,
         member_id=member_id,
         category=category,
-        text=text,
+        search=search,
         kind=kind,
         deleted=deleted,
+        id_prefix=id_prefix,
     )
     return await transactions.list_transactions(session, user, filters, limit=limit, cursor=cursor)
 

@@ -66,6 +66,7 @@ from pennywise_core.money import format_amount
 from pennywise_core.schemas import PayerIn, SplitEntryIn, SplitIn
 from pennywise_core.services import activity, balances
 from pennywise_core.services.access import membership
+from pennywise_core.services.members import in_default_split
 from pennywise_core.services.members import snapshot as member_snapshot
 from pennywise_core.splits import FastCompute, compute
 from pennywise_core.vocabulary import SPLIT_VALUE_FIELD
@@ -1094,7 +1095,11 @@ async def run(
             group_currency=found.group.default_currency,
             currency=options.currency,
             warn=warn,
-            default_members=[MEMBER_REF + str(m.id) for m in members if m.removed_at is None],
+            default_members=[
+                MEMBER_REF + str(m.id)
+                for m in members
+                if m.removed_at is None and in_default_split(m)
+            ],
             actor_ref=MEMBER_REF + str(found.member.id),
         )
         parser = parser_type(context, options)

@@ -50,6 +50,13 @@ async def current_members(session: AsyncSession, group_id: uuid.UUID) -> list[Me
     )
 
 
+def in_default_split(member: Member) -> bool:
+    """Whether a member shares a transaction whose split names nobody (``{"mode": "equal"}``):
+    every current member but the viewers, who only read. A split that names a viewer still
+    counts them."""
+    return member.role is not Role.VIEWER
+
+
 async def list_members(session: AsyncSession, actor: User, group_id: uuid.UUID) -> list[MemberRead]:
     await membership(session, actor, group_id)
     return [to_read(m) for m in await current_members(session, group_id)]

@@ -43,7 +43,7 @@ from pennywise_core.schemas import (
 )
 from pennywise_core.services import activity, balances
 from pennywise_core.services.access import Membership, membership, readable_group_ids
-from pennywise_core.services.members import current_members
+from pennywise_core.services.members import current_members, in_default_split
 from pennywise_core.services.versions import check_version, flush_versioned
 from pennywise_core.splits import compute
 
@@ -109,14 +109,15 @@ async def _compute_into(
     paid_by: list[PayerIn],
     split: SplitIn,
 ) -> None:
-    members = [m.id for m in await current_members(session, tx.group_id)]
+    members = await current_members(session, tx.group_id)
     computed = compute(
         kind=tx.kind,
         amount=tx.amount,
         currency=currency,
         paid_by=paid_by,
         split=split,
-        members=members,
+        members=[m.id for m in members],
+        sharing=[m.id for m in members if in_default_split(m)],
     )
     tx.split_mode = split.mode
     tx.split_params = computed.params
@@ -392,8 +393,17 @@ async def list_transactions(
                 Entry.transaction_id == Transaction.id, Entry.member_id == filters.member_id
             )
         )
-    if filters.text:
-        pattern = "%" + _escape_like(filters.text.lower()) + "%"
+    if filters.id_prefix:
+        # A range on the id itself, which the primary key's index serves on both databases
+        # (a uuid on PostgreSQL, 32 hex digits on SQLite: the same order either way).
+        query = query.where(
+            Transaction.id.between(
+                uuid.UUID(filters.id_prefix.ljust(32, "0")),
+                uuid.UUID(filters.id_prefix.ljust(32, "f")),
+            )
+        )
+    if filters.search:
+        pattern = "%" + _escape_like(filters.search.lower()) + "%"
         query = query.where(
             or_(
                 func.lower(Transaction.description).like(pattern, escape="\\"),

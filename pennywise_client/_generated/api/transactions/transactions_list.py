@@ -23,9 +23,10 @@ def _get_kwargs(
     date_to: datetime.date | None | Unset = UNSET,
     member_id: None | Unset | UUID = UNSET,
     category: None | str | Unset = UNSET,
-    text: None | str | Unset = UNSET,
+    search: None | str | Unset = UNSET,
     kind: None | TransactionKind | Unset = UNSET,
     deleted: TransactionsListDeleted | Unset = "exclude",
+    id_prefix: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -75,12 +76,12 @@ def _get_kwargs(
         json_category = category
     params["category"] = json_category
 
-    json_text: None | str | Unset
-    if isinstance(text, Unset):
-        json_text = UNSET
+    json_search: None | str | Unset
+    if isinstance(search, Unset):
+        json_search = UNSET
     else:
-        json_text = text
-    params["text"] = json_text
+        json_search = search
+    params["search"] = json_search
 
     json_kind: None | str | Unset
     if isinstance(kind, Unset):
@@ -96,6 +97,13 @@ def _get_kwargs(
         json_deleted = deleted
 
     params["deleted"] = json_deleted
+
+    json_id_prefix: None | str | Unset
+    if isinstance(id_prefix, Unset):
+        json_id_prefix = UNSET
+    else:
+        json_id_prefix = id_prefix
+    params["id_prefix"] = json_id_prefix
 
     params["limit"] = limit
 
@@ -175,9 +183,10 @@ def sync_detailed(
     date_to: datetime.date | None | Unset = UNSET,
     member_id: None | Unset | UUID = UNSET,
     category: None | str | Unset = UNSET,
-    text: None | str | Unset = UNSET,
+    search: None | str | Unset = UNSET,
     kind: None | TransactionKind | Unset = UNSET,
     deleted: TransactionsListDeleted | Unset = "exclude",
+    id_prefix: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> Response[PageTransactionRead | Problem]:
@@ -192,9 +201,12 @@ def sync_detailed(
         date_to (datetime.date | None | Unset): On or before this date.
         member_id (None | Unset | UUID): Only those this member paid or owes in.
         category (None | str | Unset):
-        text (None | str | Unset): In the description or the notes.
+        search (None | str | Unset): In the description or the notes, any case (`text`: its older
+            name, still accepted).
         kind (None | TransactionKind | Unset):
         deleted (TransactionsListDeleted | Unset):  Default: 'exclude'.
+        id_prefix (None | str | Unset): Only those whose id starts with these hex digits (1 to 32;
+            dashes ignored), e.g. the 8 a table shows.
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): The `next_cursor` of the previous page.
 
@@ -212,9 +224,10 @@ def sync_detailed(
         date_to=date_to,
         member_id=member_id,
         category=category,
-        text=text,
+        search=search,
         kind=kind,
         deleted=deleted,
+        id_prefix=id_prefix,
         limit=limit,
         cursor=cursor,
     )
@@ -234,9 +247,10 @@ def sync(
     date_to: datetime.date | None | Unset = UNSET,
     member_id: None | Unset | UUID = UNSET,
     category: None | str | Unset = UNSET,
-    text: None | str | Unset = UNSET,
+    search: None | str | Unset = UNSET,
     kind: None | TransactionKind | Unset = UNSET,
     deleted: TransactionsListDeleted | Unset = "exclude",
+    id_prefix: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> PageTransactionRead | Problem | None:
@@ -251,9 +265,12 @@ def sync(
         date_to (datetime.date | None | Unset): On or before this date.
         member_id (None | Unset | UUID): Only those this member paid or owes in.
         category (None | str | Unset):
-        text (None | str | Unset): In the description or the notes.
+        search (None | str | Unset): In the description or the notes, any case (`text`: its older
+            name, still accepted).
         kind (None | TransactionKind | Unset):
         deleted (TransactionsListDeleted | Unset):  Default: 'exclude'.
+        id_prefix (None | str | Unset): Only those whose id starts with these hex digits (1 to 32;
+            dashes ignored), e.g. the 8 a table shows.
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): The `next_cursor` of the previous page.
 
@@ -272,9 +289,10 @@ def sync(
         date_to=date_to,
         member_id=member_id,
         category=category,
-        text=text,
+        search=search,
         kind=kind,
         deleted=deleted,
+        id_prefix=id_prefix,
         limit=limit,
         cursor=cursor,
     ).parsed
@@ -288,9 +306,10 @@ async def asyncio_detailed(
     date_to: datetime.date | None | Unset = UNSET,
     member_id: None | Unset | UUID = UNSET,
     category: None | str | Unset = UNSET,
-    text: None | str | Unset = UNSET,
+    search: None | str | Unset = UNSET,
     kind: None | TransactionKind | Unset = UNSET,
     deleted: TransactionsListDeleted | Unset = "exclude",
+    id_prefix: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> Response[PageTransactionRead | Problem]:
@@ -305,9 +324,12 @@ async def asyncio_detailed(
         date_to (datetime.date | None | Unset): On or before this date.
         member_id (None | Unset | UUID): Only those this member paid or owes in.
         category (None | str | Unset):
-        text (None | str | Unset): In the description or the notes.
+        search (None | str | Unset): In the description or the notes, any case (`text`: its older
+            name, still accepted).
         kind (None | TransactionKind | Unset):
         deleted (TransactionsListDeleted | Unset):  Default: 'exclude'.
+        id_prefix (None | str | Unset): Only those whose id starts with these hex digits (1 to 32;
+            dashes ignored), e.g. the 8 a table shows.
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): The `next_cursor` of the previous page.
 
@@ -325,9 +347,10 @@ async def asyncio_detailed(
         date_to=date_to,
         member_id=member_id,
         category=category,
-        text=text,
+        search=search,
         kind=kind,
         deleted=deleted,
+        id_prefix=id_prefix,
         limit=limit,
         cursor=cursor,
     )
@@ -345,9 +368,10 @@ async def asyncio(
     date_to: datetime.date | None | Unset = UNSET,
     member_id: None | Unset | UUID = UNSET,
     category: None | str | Unset = UNSET,
-    text: None | str | Unset = UNSET,
+    search: None | str | Unset = UNSET,
     kind: None | TransactionKind | Unset = UNSET,
     deleted: TransactionsListDeleted | Unset = "exclude",
+    id_prefix: None | str | Unset = UNSET,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
 ) -> PageTransactionRead | Problem | None:
@@ -362,9 +386,12 @@ async def asyncio(
         date_to (datetime.date | None | Unset): On or before this date.
         member_id (None | Unset | UUID): Only those this member paid or owes in.
         category (None | str | Unset):
-        text (None | str | Unset): In the description or the notes.
+        search (None | str | Unset): In the description or the notes, any case (`text`: its older
+            name, still accepted).
         kind (None | TransactionKind | Unset):
         deleted (TransactionsListDeleted | Unset):  Default: 'exclude'.
+        id_prefix (None | str | Unset): Only those whose id starts with these hex digits (1 to 32;
+            dashes ignored), e.g. the 8 a table shows.
         limit (int | Unset): Items per page. Default: 50.
         cursor (None | str | Unset): The `next_cursor` of the previous page.
 
@@ -384,9 +411,10 @@ async def asyncio(
             date_to=date_to,
             member_id=member_id,
             category=category,
-            text=text,
+            search=search,
             kind=kind,
             deleted=deleted,
+            id_prefix=id_prefix,
             limit=limit,
             cursor=cursor,
         )
