@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Literal
 
@@ -10,7 +9,7 @@ from fastapi import APIRouter
 
 from pennywise_api.deps import ReadUser, SessionDep
 from pennywise_api.responses import problem_responses
-from pennywise_core.schemas import SummaryRead, UserRead
+from pennywise_core.schemas import IsoDate, SummaryRead, UserRead
 from pennywise_core.services import summary as summaries
 
 router = APIRouter(prefix="/users", tags=["users"])
@@ -27,8 +26,8 @@ async def my_summary(
     session: SessionDep,
     user: ReadUser,
     by: Literal["month", "category"] = "month",
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
+    date_from: IsoDate | None = None,
+    date_to: IsoDate | None = None,
     group_id: uuid.UUID | None = None,
 ) -> SummaryRead:
     """Your share of spending and of money received per currency, kept apart (`spent`,

@@ -108,3 +108,26 @@ class TestMoneyCurrencies:
         )
         body = assert_problem(response, 422)
         assert [e["loc"] for e in body["errors"]] == [["default_currency"]]
+
+
+class TestSummaryDates:
+    """`date_from`/`date_to` of the summary are ISO dates, as on `GET /transactions`
+    (schemathesis found `?date_to=0` answered 200: pydantic's date read 0 as 1970-01-01)."""
+
+    @pytest.mark.parametrize("value", ["0", "1700000000", "2026-13-01"])
+    async def test_a_number_or_a_bad_date_is_a_422_naming_it(
+        self, client: httpx.AsyncClient, world: World, value: str
+    ) -> None:
+        got = await client.get(
+            f"{API}/users/me/summary", headers=world.owner.headers, params={"date_to": value}
+        )
+        assert_problem(got, 422)
+        assert "date_to" in got.text
+
+    async def test_an_iso_date_is_taken(self, client: httpx.AsyncClient, world: World) -> None:
+        got = await client.get(
+            f"{API}/users/me/summary",
+            headers=world.owner.headers,
+            params={"date_from": "2026-01-01", "date_to": "2026-12-31"},
+        )
+        assert got.status_code == 200, got.text
