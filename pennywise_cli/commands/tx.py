@@ -493,7 +493,7 @@ def list_(
         ("date_from", parse_date(date_from, future=True) if date_from else None),
         ("date_to", parse_date(date_to, future=True) if date_to else None),
         ("category", category),
-        ("text", search),
+        ("search", search),
         ("kind", kind.value if kind else None),
     ):
         if value is not None:

@@ -62,7 +62,7 @@ class TestArguments:
     def test_a_search_term(self, cli: Cli) -> None:
         cli("group", "create", "Trip", "--currency", "EUR")
         result = cli.fails("tx", "list", "Trip", "--search", "a\x1bb", code=errors.USER_ERROR)
-        assert "text: must not contain control characters (found ESC" in result.stderr
+        assert "search: must not contain control characters (found ESC" in result.stderr
 
 
 class TestStoredText:
