@@ -17,7 +17,10 @@ What it runs (all on 127.0.0.1, bounded in time and in count):
 6. the limits, on two more ``pennywise serve`` processes on the same database with low
    limits: failed sign-ins spread over both are counted together (N−1 failures on A, the
    Nth on B, then even the right password is a 429 on B and on A), and so are requests per
-   token (half the limit on A, half on B, the next one is a 429 with ``Retry-After``);
+   token (half the limit on A, half on B, the next one is a 429 with ``Retry-After``),
+   and so are requests per client address (the servers trust ``X-Forwarded-For`` from
+   127.0.0.1, as behind a proxy: half the limit from one address on A, half on B, the next
+   one from it is a 429 on both, while another address still gets through);
 7. then the database is verified: every balance row recomputed from the live
    transactions' entries (one query of this script's own), every currency zero-sum in every
    group, every acknowledged create found, one transaction per idempotency key and the
@@ -66,6 +69,12 @@ LOGIN_ATTEMPTS = 4
 """Failed sign-ins per account and client network on the limits' servers."""
 PER_TOKEN = 10
 """Requests per token per window on the limits' servers."""
+PER_ADDRESS = 30
+"""Requests per client address per window on the limits' servers: above the 19 that the
+sign-in and per-token checks send from 127.0.0.1, so only the per-address check meets it."""
+CLIENT_ADDRESSES = ("203.0.113.7", "203.0.113.8")
+"""Documentation addresses (RFC 5737) that the per-address check claims to come from, through
+X-Forwarded-For, which the limits' servers trust from 127.0.0.1 (as behind a proxy)."""
 
 
 @dataclass
@@ -457,10 +466,31 @@ async def _shared_limits(
             and over.headers.get("content-type", "").startswith("application/problem+json")
         )
         checks["and on A: 429"] = (await a.get("/groups", headers=auth)).status_code == 429
+        checks.update(await _shared_address_limit(a, b))
     finally:
         await a.aclose()
         await b.aclose()
     return checks
+
+
+async def _shared_address_limit(a: httpx.AsyncClient, b: httpx.AsyncClient) -> dict[str, bool]:
+    """Requests without a token from one client address, half the limit on A and half on B
+    (each a 401: counted all the same), then one more: 429 on both; another address: 401."""
+    one, other = ({"X-Forwarded-For": address} for address in CLIENT_ADDRESSES)
+    half = PER_ADDRESS // 2
+    spent = [
+        (await c.get("/groups", headers=one)).status_code
+        for c in [a] * half + [b] * (PER_ADDRESS - half)
+    ]
+    over = [(await c.get("/groups", headers=one)).status_code for c in (b, a)]
+    elsewhere = (await a.get("/groups", headers=other)).status_code
+    name = f"{half} requests from one address on A, {PER_ADDRESS - half} on B"
+    return {
+        f"{name}: all answered (401, no token)": spent == [401] * PER_ADDRESS,
+        f"request {PER_ADDRESS + 1} from it (limit {PER_ADDRESS}): 429 on B and on A": over
+        == [429, 429],
+        "a request from another address meanwhile: answered (401)": elsewhere == 401,
+    }
 
 
 def _db_verify(env: dict[str, str]) -> tuple[int, str]:
@@ -516,7 +546,9 @@ async def main(args: argparse.Namespace) -> int:
             **env,
             "PENNYWISE_LOGIN_ATTEMPTS_PER_ACCOUNT": str(LOGIN_ATTEMPTS),
             "PENNYWISE_RATE_LIMIT_PER_PRINCIPAL": str(PER_TOKEN),
+            "PENNYWISE_RATE_LIMIT_PER_ADDRESS": str(PER_ADDRESS),
             "PENNYWISE_RATE_LIMIT_WINDOW_SECONDS": "86400",
+            "PENNYWISE_FORWARDED_ALLOW_IPS": "127.0.0.1",
         }
         # All four start at once: two for the load, then two for the limits' check (run first,
         # before the restart; the load's servers idle meanwhile).

@@ -65,6 +65,6 @@ def test_the_concurrency_benchmark_runs(tmp_path: Path) -> None:
     ):
         assert f"invariant: {invariant}\n" in done.stdout
     shared = [line for line in done.stdout.splitlines() if line.startswith("shared limit: ")]
-    assert len(shared) == 5, done.stdout
+    assert len(shared) == 8, done.stdout
     assert all(line.endswith(": yes") for line in shared), shared
     assert "pennywise db verify: exit 0: ok=True" in done.stdout
