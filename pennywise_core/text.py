@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["LINES_PATTERN", "LINE_PATTERN", "check", "escape", "problem"]
+__all__ = ["LINES_PATTERN", "LINE_PATTERN", "check", "escape", "one_line", "problem"]
 
 _CONTROLS: Final = "\\u0000-\\u001f\\u007f-\\u009f"
 _LINE_BREAKS: Final = "\\u2028\\u2029"
@@ -87,6 +87,16 @@ def check(value: str, *, multiline: bool = False) -> str:
     if reason is not None:
         raise ValueError(reason)
     return value
+
+
+def one_line(value: str) -> str:
+    """``value`` made clean one-line text: every character :func:`check` refuses in a line
+    becomes a space, then runs of spaces become one and the ends are trimmed.
+
+    For text Pennywise must take but nobody can be asked to correct, such as the name a
+    Google account sends; text a person or a file gives is refused instead (:func:`check`).
+    """
+    return " ".join(_NOT_IN_LINE.sub(" ", value).split())
 
 
 def escape(value: str, *, keep: str = "") -> str:

@@ -649,6 +649,26 @@ class TestGoogleLogin:
             await auth.authenticate_bearer(session, again.access_token)
         ).user.id == principal.user.id
 
+    @pytest.mark.parametrize(
+        ("sent", "kept"),
+        [
+            pytest.param("Gina\x1b[2J\x00 Google\n", "Gina [2J Google", id="controls"),
+            pytest.param("\t\u2028", None, id="nothing left: the email's name"),
+        ],
+    )
+    async def test_a_name_with_control_characters_is_made_clean(
+        self,
+        session: AsyncSession,
+        google: FakeGoogle,
+        google_keys: GoogleKeys,
+        sent: str,
+        kept: str | None,
+    ) -> None:
+        token = id_token(google_keys, name=sent, email="gina.g@example.org")
+        pair = await auth.google_login(session, token, request=google)
+        user = (await auth.authenticate_bearer(session, pair.access_token)).user
+        assert user.display_name == (kept or "gina.g")
+
     async def test_issuer_without_scheme_and_second_client_id(
         self, session: AsyncSession, google: FakeGoogle, google_keys: GoogleKeys
     ) -> None:

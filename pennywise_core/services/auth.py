@@ -41,7 +41,7 @@ from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pennywise_core import passwords, tokens
+from pennywise_core import passwords, text, tokens
 from pennywise_core.auth_schemas import ApiTokenCreate, ApiTokenCreated, ApiTokenRead, TokenPair
 from pennywise_core.errors import (
     AuthenticationError,
@@ -444,7 +444,8 @@ async def _google_user(
             "password instead (Google sign-in never takes over an existing account)"
         )
     name = info.get("name")
-    display_name = (name if isinstance(name, str) else "").strip()[:100]
+    # Google's name is taken as it comes, so it is made clean text rather than refused.
+    display_name = text.one_line(name if isinstance(name, str) else "")[:100].rstrip()
     display_name = display_name or email.split("@", 1)[0][:100] or "Google user"
     user = User(
         email=email.strip(),
