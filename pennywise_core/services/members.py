@@ -37,17 +37,26 @@ def snapshot(member: Member) -> dict[str, object]:
     }
 
 
-async def current_members(session: AsyncSession, group_id: uuid.UUID) -> list[Member]:
-    """The group's current members in a stable order (joined first)."""
-    return list(
-        (
-            await session.scalars(
-                select(Member)
-                .where(Member.group_id == group_id, Member.removed_at.is_(None))
-                .order_by(Member.created_at, Member.id)
-            )
-        ).all()
+async def current_members(
+    session: AsyncSession, group_id: uuid.UUID, *, for_write: bool = False
+) -> list[Member]:
+    """The group's current members in a stable order (joined first).
+
+    ``for_write``: the caller books entries for them, so on PostgreSQL their rows are
+    locked ``FOR KEY SHARE`` until the transaction ends. That lock lets writers run side by
+    side and lets a member be renamed, but it holds back :func:`remove` (``FOR UPDATE``)
+    until the write has committed, so the removal sees the balance the write leaves; and a
+    write that starts while a removal is in flight waits for it and no longer finds that
+    member. SQLite runs one writer at a time and needs neither.
+    """
+    query = (
+        select(Member)
+        .where(Member.group_id == group_id, Member.removed_at.is_(None))
+        .order_by(Member.created_at, Member.id)
     )
+    if for_write:
+        query = query.with_for_update(read=True, key_share=True)
+    return list((await session.scalars(query)).all())
 
 
 def in_default_split(member: Member) -> bool:
@@ -62,12 +71,14 @@ async def list_members(session: AsyncSession, actor: User, group_id: uuid.UUID) 
     return [to_read(m) for m in await current_members(session, group_id)]
 
 
-async def _load(session: AsyncSession, group_id: uuid.UUID, member_id: uuid.UUID) -> Member:
-    member = await session.scalar(
-        select(Member).where(
-            Member.id == member_id, Member.group_id == group_id, Member.removed_at.is_(None)
-        )
+async def _load(
+    session: AsyncSession, group_id: uuid.UUID, member_id: uuid.UUID, *, lock: bool = False
+) -> Member:
+    """The current member; ``lock``: ``FOR UPDATE`` (see :func:`current_members`)."""
+    query = select(Member).where(
+        Member.id == member_id, Member.group_id == group_id, Member.removed_at.is_(None)
     )
+    member = await session.scalar(query.with_for_update() if lock else query)
     if member is None:
         raise NotFoundError(f"member {member_id} not found in this group")
     return member
@@ -212,7 +223,9 @@ async def remove(
     owner takes owner.
     """
     found = await membership(session, actor, group_id, writable=True)
-    member = await _load(session, group_id, member_id)
+    # Locked before its balances are read: a write booking entries for this member commits
+    # first, and its balance is then seen (see current_members).
+    member = await _load(session, group_id, member_id, lock=True)
     if member.id != found.member.id:
         require_role(found, Role.OWNER if member.role is Role.OWNER else Role.ADMIN)
     if member.role is Role.OWNER and await _owners(session, group_id) <= 1:

@@ -109,7 +109,7 @@ async def _compute_into(
     paid_by: list[PayerIn],
     split: SplitIn,
 ) -> None:
-    members = await current_members(session, tx.group_id)
+    members = await current_members(session, tx.group_id, for_write=True)
     computed = compute(
         kind=tx.kind,
         amount=tx.amount,

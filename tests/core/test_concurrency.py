@@ -212,3 +212,54 @@ async def test_settling_up_while_a_write_lands_zeroes_every_balance(
     else:
         await settle()
     assert await _balances(session_maker, group) == {}
+
+
+async def test_a_member_is_not_removed_while_a_write_gives_them_a_balance(
+    engine: AsyncEngine, session_maker: async_sessionmaker[AsyncSession]
+) -> None:
+    """The removal waits for a write in flight that books entries for the member, then
+    sees the balance it left and refuses; read before that commit, it saw zero and went on,
+    leaving a removed member owing money."""
+    from pennywise_core.errors import ConflictError
+
+    group = await _group(session_maker)
+
+    async def remove_lo() -> None:
+        async with session_maker() as two, two.begin():
+            await members.remove(two, group.owner, group.id, group.lo)
+
+    async with session_maker() as one:
+        await one.begin()
+        await transactions.create(one, group.owner, _expense(group, group.hi, group.lo))
+        if engine.dialect.name == "postgresql":
+            task = asyncio.create_task(remove_lo())
+            await _until_a_writer_waits_for_a_lock(engine)
+        await one.commit()
+    with pytest.raises(ConflictError, match="still has a balance"):
+        await (task if engine.dialect.name == "postgresql" else remove_lo())
+    assert await _balances(session_maker, group) == {group.hi: 1000, group.lo: -1000}
+
+
+async def test_a_write_after_a_removal_in_flight_no_longer_finds_the_member(
+    engine: AsyncEngine, session_maker: async_sessionmaker[AsyncSession]
+) -> None:
+    """A write that starts while the member's removal is in flight waits for it, then
+    refuses to book entries for someone no longer in the group."""
+    from pennywise_core.errors import PennywiseError
+
+    group = await _group(session_maker)
+
+    async def lo_owes() -> None:
+        async with session_maker() as two, two.begin():
+            await transactions.create(two, group.owner, _expense(group, group.hi, group.lo))
+
+    async with session_maker() as one:
+        await one.begin()
+        await members.remove(one, group.owner, group.id, group.lo)
+        if engine.dialect.name == "postgresql":
+            task = asyncio.create_task(lo_owes())
+            await _until_a_writer_waits_for_a_lock(engine)
+        await one.commit()
+    with pytest.raises(PennywiseError, match=str(group.lo)):
+        await (task if engine.dialect.name == "postgresql" else lo_owes())
+    assert await _balances(session_maker, group) == {}
