@@ -42,6 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Stored by the models; importable from here as before.
+from pennywise_core.vocabulary import Frequency
 from pennywise_core.vocabulary import Role as Role
 from pennywise_core.vocabulary import SplitMode as SplitMode
 from pennywise_core.vocabulary import TransactionKind as TransactionKind
@@ -469,3 +470,61 @@ class RateLimitCounter(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     count: Mapped[int] = mapped_column(Integer)
+
+
+# --- recurring expenses -------------------------------------------------------------------
+
+
+class RecurringRule(TimestampMixin, Base):
+    """A transaction that repeats: a template (what ``POST /transactions`` takes, without
+    the group, date and import key) and a schedule (:class:`pennywise_core.schedule.Schedule`,
+    one column per field). Each occurrence is an ordinary transaction, linked to the rule
+    and its date by :class:`RecurringOccurrence`.
+
+    ``done_through``: every date up to it is done (created, or passed while paused); the
+    scheduler creates what falls after it up to today (every missed one after downtime).
+    """
+
+    __tablename__ = "recurring_rules"
+    __table_args__ = (
+        CheckConstraint("repeat_interval >= 1", name="repeat_interval_positive"),
+        CheckConstraint("until IS NULL OR max_count IS NULL", name="until_or_max_count"),
+        Index("ix_recurring_rules_group_id", "group_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    template: Mapped[dict[str, Any]] = mapped_column(JSON)
+    every: Mapped[Frequency] = mapped_column(_str_enum(Frequency, "frequency"))
+    repeat_interval: Mapped[int] = mapped_column(Integer, default=1)
+    weekdays: Mapped[list[int] | None] = mapped_column(JSON)
+    day_of_month: Mapped[int | None] = mapped_column(Integer)
+    starts_on: Mapped[date]
+    until: Mapped[date | None]
+    max_count: Mapped[int | None] = mapped_column(Integer)
+    done_through: Mapped[date | None]
+    paused_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RecurringOccurrence(Base):
+    """One occurrence of a rule: the primary key (rule, date) is what makes each one
+    created once, however many schedulers run at once (a scheduler claims the row before it
+    creates the transaction; a second claim waits for the first and finds it taken)."""
+
+    __tablename__ = "recurring_occurrences"
+    __table_args__ = (Index("ix_recurring_occurrences_transaction_id", "transaction_id"),)
+
+    rule_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("recurring_rules.id", ondelete="CASCADE"), primary_key=True
+    )
+    occurs_on: Mapped[date] = mapped_column(primary_key=True)
+    transaction_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("transactions.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

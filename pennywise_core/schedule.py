@@ -22,7 +22,6 @@ included), as RFC 5545's COUNT does.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,21 +29,14 @@ from typing import Final, Literal
 
 from dateutil import rrule
 
+from pennywise_core.vocabulary import Frequency
+
 __all__ = ["LAST_DAY", "Frequency", "Schedule", "ScheduleError"]
 
 LAST_DAY: Final = -1
 """``day_of_month`` for the last day of every month."""
 
 _WEEKDAYS: Final = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)
-
-
-class Frequency(enum.StrEnum):
-    """How often a schedule repeats (times ``interval``)."""
-
-    DAILY = "daily"
-    WEEKLY = "weekly"
-    MONTHLY = "monthly"
-    YEARLY = "yearly"
 
 
 _RRULE_FREQUENCY: Final[dict[Frequency, Literal[0, 1, 2, 3]]] = {

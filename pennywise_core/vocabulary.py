@@ -52,6 +52,16 @@ class SplitMode(enum.StrEnum):
     ADJUSTMENT = "adjustment"
 
 
+class Frequency(enum.StrEnum):
+    """How often a recurring transaction repeats (times its interval):
+    :class:`pennywise_core.schedule.Schedule`."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+    YEARLY = "yearly"
+
+
 SPLIT_VALUE_FIELD: Final[Mapping[SplitMode, str | None]] = MappingProxyType(
     {
         SplitMode.EQUAL: None,
