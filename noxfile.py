@@ -8,7 +8,7 @@ registry mirror too.
     nox -s tests_sqlite -- -k money     # arguments after -- go to pytest
     nox -s tests_postgres               # needs PENNYWISE_TEST_POSTGRES_URL or a local server
     nox -R -s tests                     # reuse the venv and skip the install step
-    nox -s coverage                     # the suite with branch coverage: coverage-report/
+    nox -s tests_sqlite -- -x           # no coverage: the quick loop
     nox -s client                       # regenerate the SDK from openapi.json
     nox -s client -- --check            # the same as client_check: fail if the SDK is stale
     nox -s newest -- -k stdin           # CLI + README tests on the newest runtime releases
@@ -133,14 +133,8 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def tests(session: nox.Session) -> None:
-    """The whole suite, on SQLite and PostgreSQL."""
-    pytest(session)
-
-
-@nox.session(python=PYTHON)
-def coverage(session: nox.Session) -> None:
-    """The whole suite under branch coverage (fails under the floor): its own session, since
-    coverage.py on Python 3.11 doubles the suite's time (17 min against about 8 on 2 cores)."""
+    """The whole suite, on SQLite and PostgreSQL, under branch coverage: the report is
+    printed and written to coverage-report/, and the session fails under its floor."""
     pytest(session, coverage=True)
 
 
