@@ -49,6 +49,7 @@ from pennywise_api.routers import (
     imports,
     invites,
     members,
+    recurring,
     settle_up,
     transactions,
     users,
@@ -88,6 +89,7 @@ ROUTERS = (
     activity.router,
     imports.router,
     exports.router,
+    recurring.router,
     transactions.router,
 )
 

@@ -1,10 +1,12 @@
 """What a recurring rule takes and shows: a transaction as ``POST /transactions`` takes it,
 and a schedule (:class:`pennywise_core.schedule.Schedule`, named the way people say it).
 
-A rule's ``transaction`` is exactly a :class:`~pennywise_core.schemas.TransactionCreate`
-(its ``group_id`` is the rule's group) without ``date`` (each occurrence is dated on its own
-day) and ``import_key``. The schedule's fields are checked together by the service, which
-names the field at fault (``schedule.until``, ``schedule.count``, …).
+A rule's ``transaction`` is a :class:`~pennywise_core.schemas.TransactionCreate` without
+``group_id`` (the rule's group), ``date`` (each occurrence is dated on its own day) and
+``import_key``: :data:`TransactionTemplate` is made from its fields, so the two never
+differ; an edit's is :class:`~pennywise_core.schemas.TransactionUpdate` without ``date``.
+The schedule's fields are checked together by the service, which names the field at fault
+(``schedule.until``, ``schedule.count``, …).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import datetime as dt
 import uuid
 from typing import Any, Final, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field, create_model
 
 from pennywise_core.schemas import Input, IsoDate, Output, TransactionCreate, TransactionUpdate
 from pennywise_core.vocabulary import Frequency
@@ -31,6 +33,34 @@ WEEKDAYS: Final[tuple[Weekday, ...]] = (
 """Weekday names in :class:`~pennywise_core.schedule.Schedule`'s order (0 = Monday)."""
 
 RuleStatus = Literal["active", "paused", "ended"]
+
+
+def _without(model: type[BaseModel], name: str, doc: str, *left_out: str) -> type[Input]:
+    """An input model with ``model``'s fields (types, limits, defaults) but ``left_out``."""
+    fields: dict[str, Any] = {
+        key: (info.annotation, info)
+        for key, info in model.model_fields.items()
+        if key not in left_out
+    }
+    return create_model(name, __base__=Input, __doc__=doc, **fields)
+
+
+TransactionTemplate = _without(
+    TransactionCreate,
+    "TransactionTemplate",
+    "A transaction as `POST /transactions` takes it, without `group_id`, `date` and "
+    "`import_key`: what every occurrence of a recurring rule is.",
+    "group_id",
+    "date",
+    "import_key",
+)
+TemplateUpdate = _without(
+    TransactionUpdate,
+    "TemplateUpdate",
+    "Fields of a recurring rule's transaction to replace, as `PATCH /transactions/{id}` "
+    "takes them, without `date`.",
+    "date",
+)
 
 
 class ScheduleIn(Input):
@@ -61,7 +91,7 @@ class ScheduleRead(Output):
 
 
 class RecurringRuleCreate(Input):
-    transaction: TransactionCreate
+    transaction: TransactionTemplate  # type: ignore[valid-type]  # made by create_model
     """The template: every occurrence is this transaction, dated on its own day."""
     schedule: ScheduleIn
 
@@ -69,9 +99,8 @@ class RecurringRuleCreate(Input):
 class RecurringRuleUpdate(Input):
     """What to change; applies to the occurrences still to come (past ones stay)."""
 
-    transaction: TransactionUpdate | None = None
-    """Fields of the template to replace, as ``PATCH /transactions/{id}`` takes them
-    (without ``date``)."""
+    transaction: TemplateUpdate | None = None  # type: ignore[valid-type]  # create_model
+    """Fields of the template to replace (the occurrences still to come)."""
     schedule: ScheduleIn | None = None
 
 

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -51,16 +52,14 @@ from pennywise_core.recurring_schemas import (
     RunResult,
     ScheduleIn,
     ScheduleRead,
+    TransactionTemplate,
 )
 from pennywise_core.schedule import LAST_DAY, Schedule, ScheduleError
 from pennywise_core.schemas import TransactionCreate
 from pennywise_core.services import activity, transactions
-from pennywise_core.services.access import membership
+from pennywise_core.services.access import membership, require_role
 from pennywise_core.services.versions import check_version
 from pennywise_core.vocabulary import Role
-
-_TEMPLATE_EXCLUDES = frozenset({"group_id", "date", "import_key"})
-"""What a template leaves to each occurrence (or to nobody): the rule names the group."""
 
 
 def today() -> dt.date:
@@ -148,14 +147,8 @@ def _snapshot(rule: RecurringRule) -> dict[str, Any]:
     return to_read(rule).model_dump(mode="json", exclude={"created_at", "updated_at"})
 
 
-def _template(data: TransactionCreate) -> dict[str, Any]:
-    if data.date is not None:
-        raise ValidationError.at(
-            ("transaction", "date"), "each occurrence is dated by the schedule; leave date out"
-        )
-    if data.import_key is not None:
-        raise ValidationError.at(("transaction", "import_key"), "a rule takes no import key")
-    return data.model_dump(mode="json", exclude=set(_TEMPLATE_EXCLUDES), exclude_none=True)
+def _template(data: BaseModel) -> dict[str, Any]:
+    return data.model_dump(mode="json", exclude_none=True)
 
 
 def _field_errors(exc: PydanticValidationError, prefix: tuple[str, ...]) -> ValidationError:
@@ -188,11 +181,10 @@ async def _try_template(session: AsyncSession, actor: User, rule: RecurringRule)
 
 
 async def create(
-    session: AsyncSession, actor: User, data: RecurringRuleCreate
+    session: AsyncSession, actor: User, group_id: uuid.UUID, data: RecurringRuleCreate
 ) -> RecurringRuleRead:
-    """A new rule in the template's group (members and up). Its first occurrence is created
-    by the next scheduler run on or after its date."""
-    group_id = data.transaction.group_id
+    """A new rule in the group (members and up). Its first occurrence is created by the
+    next scheduler run on or after its date."""
     await membership(session, actor, group_id, min_role=Role.MEMBER, writable=True)
     rule = RecurringRule(
         id=uuid.uuid4(),
@@ -217,9 +209,12 @@ async def create(
     return to_read(rule)
 
 
-async def _load(session: AsyncSession, actor: User, rule_id: uuid.UUID) -> RecurringRule:
+async def _load(
+    session: AsyncSession, actor: User, rule_id: uuid.UUID, group_id: uuid.UUID | None = None
+) -> RecurringRule:
+    """The rule, if ``actor`` may read its group (and it is in ``group_id``, when given)."""
     rule = await session.get(RecurringRule, rule_id)
-    if rule is None:
+    if rule is None or (group_id is not None and rule.group_id != group_id):
         raise NotFoundError(f"recurring rule {rule_id} not found")
     try:
         await membership(session, actor, rule.group_id)
@@ -229,10 +224,16 @@ async def _load(session: AsyncSession, actor: User, rule_id: uuid.UUID) -> Recur
 
 
 async def _load_for_write(
-    session: AsyncSession, actor: User, rule_id: uuid.UUID, expected_version: int | None
+    session: AsyncSession,
+    actor: User,
+    rule_id: uuid.UUID,
+    expected_version: int | None,
+    group_id: uuid.UUID | None,
 ) -> RecurringRule:
-    rule = await _load(session, actor, rule_id)
-    await membership(session, actor, rule.group_id, min_role=Role.MEMBER, writable=True)
+    rule = await _load(session, actor, rule_id, group_id)
+    found = await membership(session, actor, rule.group_id, min_role=Role.MEMBER, writable=True)
+    if rule.created_by != actor.id:  # as with transactions: your own, or an admin's say
+        require_role(found, Role.ADMIN)
     check_version("recurring rule", rule.version, expected_version)
     return rule
 
@@ -253,9 +254,11 @@ async def list_rules(
     )
 
 
-async def get(session: AsyncSession, actor: User, rule_id: uuid.UUID) -> RecurringRuleDetail:
+async def get(
+    session: AsyncSession, actor: User, rule_id: uuid.UUID, *, group_id: uuid.UUID | None = None
+) -> RecurringRuleDetail:
     """A rule with its occurrences, newest first."""
-    rule = await _load(session, actor, rule_id)
+    rule = await _load(session, actor, rule_id, group_id)
     rows = (
         await session.scalars(
             select(RecurringOccurrence)
@@ -274,19 +277,15 @@ async def update(
     data: RecurringRuleUpdate,
     *,
     expected_version: int | None = None,
+    group_id: uuid.UUID | None = None,
 ) -> RecurringRuleRead:
     """Change the template or the schedule of the occurrences still to come."""
-    rule = await _load_for_write(session, actor, rule_id, expected_version)
+    rule = await _load_for_write(session, actor, rule_id, expected_version, group_id)
     before = _snapshot(rule)
     if data.transaction is not None:
         changes = data.transaction.model_dump(mode="json", exclude_unset=True)
-        if "date" in changes:
-            raise ValidationError.at(
-                ("transaction", "date"), "each occurrence is dated by the schedule"
-            )
-        merged = {**rule.template, **changes, "group_id": str(rule.group_id)}
         try:
-            template = TransactionCreate.model_validate(merged)
+            template = TransactionTemplate.model_validate({**rule.template, **changes})
         except PydanticValidationError as exc:
             raise _field_errors(exc, ("transaction",)) from None
         rule.template = _template(template)
@@ -312,10 +311,11 @@ async def _change(
     actor: User,
     rule_id: uuid.UUID,
     expected_version: int | None,
+    group_id: uuid.UUID | None,
     action: str,
-    apply: Any,
+    apply: Callable[[RecurringRule], None],
 ) -> RecurringRuleRead:
-    rule = await _load_for_write(session, actor, rule_id, expected_version)
+    rule = await _load_for_write(session, actor, rule_id, expected_version, group_id)
     before = _snapshot(rule)
     apply(rule)
     await session.flush()
@@ -333,7 +333,12 @@ async def _change(
 
 
 async def pause(
-    session: AsyncSession, actor: User, rule_id: uuid.UUID, *, expected_version: int | None = None
+    session: AsyncSession,
+    actor: User,
+    rule_id: uuid.UUID,
+    *,
+    expected_version: int | None = None,
+    group_id: uuid.UUID | None = None,
 ) -> RecurringRuleRead:
     """No occurrence is created while paused, nor later for the days it was paused on."""
 
@@ -341,7 +346,9 @@ async def pause(
         if rule.paused_at is None:
             rule.paused_at = utcnow()
 
-    return await _change(session, actor, rule_id, expected_version, "recurring.pause", paused)
+    return await _change(
+        session, actor, rule_id, expected_version, group_id, "recurring.pause", paused
+    )
 
 
 async def resume(
@@ -351,6 +358,7 @@ async def resume(
     *,
     on: dt.date | None = None,
     expected_version: int | None = None,
+    group_id: uuid.UUID | None = None,
 ) -> RecurringRuleRead:
     """Occurrences start again from ``on`` (default today); the paused days are skipped."""
     start = on or today()
@@ -363,7 +371,9 @@ async def resume(
         if rule.done_through is None or rule.done_through < skipped_through:
             rule.done_through = skipped_through
 
-    return await _change(session, actor, rule_id, expected_version, "recurring.resume", resumed)
+    return await _change(
+        session, actor, rule_id, expected_version, group_id, "recurring.resume", resumed
+    )
 
 
 async def end(
@@ -373,6 +383,7 @@ async def end(
     *,
     on: dt.date | None = None,
     expected_version: int | None = None,
+    group_id: uuid.UUID | None = None,
 ) -> RecurringRuleRead:
     """No occurrence after ``on`` (default today); past ones stay."""
     last = on or today()
@@ -382,14 +393,21 @@ async def end(
             rule.until = max(last, rule.starts_on)
             rule.max_count = None
 
-    return await _change(session, actor, rule_id, expected_version, "recurring.end", ended)
+    return await _change(
+        session, actor, rule_id, expected_version, group_id, "recurring.end", ended
+    )
 
 
 async def delete_rule(
-    session: AsyncSession, actor: User, rule_id: uuid.UUID, *, expected_version: int | None = None
+    session: AsyncSession,
+    actor: User,
+    rule_id: uuid.UUID,
+    *,
+    expected_version: int | None = None,
+    group_id: uuid.UUID | None = None,
 ) -> None:
     """Delete the rule; the transactions it created stay (they are the group's history)."""
-    rule = await _load_for_write(session, actor, rule_id, expected_version)
+    rule = await _load_for_write(session, actor, rule_id, expected_version, group_id)
     before = _snapshot(rule)
     await session.execute(delete(RecurringRule).where(RecurringRule.id == rule.id))
     activity.record(

@@ -55,6 +55,8 @@ class World:
     api_token_id: uuid.UUID
     invite_id: uuid.UUID
     """An invite to claim the placeholder, addressed to an email none of them has."""
+    rule_id: uuid.UUID
+    """A recurring rule (monthly, the owner's): its occurrences are not created yet."""
     by_role: dict[Role, Actor] = field(default_factory=dict)
 
 
@@ -92,9 +94,10 @@ def fill_path(path: str, world: World | None = None, **overrides: uuid.UUID) -> 
             "transaction_id": world.transaction_id,
             "token_id": world.api_token_id,
             "invite_id": world.invite_id,
+            "rule_id": world.rule_id,
         }
     values.update(overrides)
-    for name in ("group_id", "member_id", "transaction_id", "token_id", "invite_id"):
+    for name in ("group_id", "member_id", "transaction_id", "token_id", "invite_id", "rule_id"):
         path = path.replace("{" + name + "}", str(values.get(name) or uuid.uuid4()))
     assert "{" not in path, f"a path parameter the tests do not know: {path}"
     return path
@@ -121,6 +124,13 @@ def valid_body(key: str, world: World) -> dict[str, Any] | None:
             "new_password": "another long passphrase",
         },
         f"POST {API}/invites/accept": {"token": "pwi_unknown"},
+        f"POST {API}/groups/{{group_id}}/recurring": {
+            "transaction": {"description": "Rent", "amount": "900.00"},
+            "schedule": {"every": "monthly", "start": "2024-01-31"},
+        },
+        f"PATCH {API}/groups/{{group_id}}/recurring/{{rule_id}}": {
+            "transaction": {"amount": "950.00"}
+        },
     }
     return bodies.get(key)
 

@@ -26,6 +26,7 @@ from pennywise_core import tokens
 from pennywise_core.auth_schemas import ApiTokenCreate
 from pennywise_core.db import session_factory
 from pennywise_core.models import Member, Role
+from pennywise_core.recurring_schemas import RecurringRuleCreate
 from pennywise_core.schemas import (
     GroupCreate,
     MemberCreate,
@@ -33,7 +34,15 @@ from pennywise_core.schemas import (
     SplitIn,
     TransactionCreate,
 )
-from pennywise_core.services import auth, groups, invites, members, transactions, users
+from pennywise_core.services import (
+    auth,
+    groups,
+    invites,
+    members,
+    recurring,
+    transactions,
+    users,
+)
 from pennywise_core.settings import Settings
 from tests.ledger import join_by_invite
 
@@ -129,6 +138,17 @@ async def make_world(engine: AsyncEngine, make_actor: Any) -> Any:
             api_token = await auth.create_api_token(
                 session, auth.Principal.person(owner), ApiTokenCreate(name="script", scope="write")
             )
+            rule = await recurring.create(
+                session,
+                owner,
+                group.id,
+                RecurringRuleCreate.model_validate(
+                    {
+                        "transaction": {"description": "Rent", "amount": "900.00"},
+                        "schedule": {"every": "monthly", "start": "2099-01-01"},
+                    }
+                ),
+            )
         return World(
             owner=people[Role.OWNER],
             admin=people[Role.ADMIN],
@@ -141,6 +161,7 @@ async def make_world(engine: AsyncEngine, make_actor: Any) -> Any:
             transaction_id=tx.id,
             api_token_id=api_token.id,
             invite_id=invite.id,
+            rule_id=rule.id,
             by_role=people,
         )
 

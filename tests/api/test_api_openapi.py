@@ -93,6 +93,7 @@ class TestOperations:
         creating = {
             "groups_create",
             "members_add",
+            "recurring_create",
             "transactions_create",
             "settle_up_record",
             "imports_run",

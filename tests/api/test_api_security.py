@@ -43,6 +43,13 @@ ROLE_MATRIX: dict[str, Role | None] = {
     f"POST {API}/groups/{{group_id}}/invites": Role.ADMIN,
     f"POST {API}/groups/{{group_id}}/settle-up": Role.MEMBER,
     f"POST {API}/groups/{{group_id}}/imports": Role.MEMBER,
+    f"POST {API}/groups/{{group_id}}/recurring": Role.MEMBER,
+    # The world's rule is the owner's: others change it as admins (their own as members).
+    f"PATCH {API}/groups/{{group_id}}/recurring/{{rule_id}}": Role.ADMIN,
+    f"DELETE {API}/groups/{{group_id}}/recurring/{{rule_id}}": Role.ADMIN,
+    f"POST {API}/groups/{{group_id}}/recurring/{{rule_id}}/pause": Role.ADMIN,
+    f"POST {API}/groups/{{group_id}}/recurring/{{rule_id}}/resume": Role.ADMIN,
+    f"POST {API}/groups/{{group_id}}/recurring/{{rule_id}}/end": Role.ADMIN,
     f"POST {API}/transactions": Role.MEMBER,
     f"PATCH {API}/transactions/{{transaction_id}}": Role.ADMIN,
     f"DELETE {API}/transactions/{{transaction_id}}": Role.ADMIN,

@@ -23,6 +23,7 @@ from .entry_read import EntryRead
 from .exports_download_format import ExportsDownloadFormat
 from .exports_download_response_200 import ExportsDownloadResponse200
 from .field_error_out import FieldErrorOut
+from .frequency import Frequency
 from .google_sign_in import GoogleSignIn
 from .group_create import GroupCreate
 from .group_read import GroupRead
@@ -40,6 +41,7 @@ from .kept_in_notes import KeptInNotes
 from .member_create import MemberCreate
 from .member_read import MemberRead
 from .member_update import MemberUpdate
+from .occurrence_read import OccurrenceRead
 from .page_activity_read import PageActivityRead
 from .page_transaction_read import PageTransactionRead
 from .password_change import PasswordChange
@@ -47,8 +49,20 @@ from .payer_in import PayerIn
 from .payer_read import PayerRead
 from .problem import Problem
 from .readiness_read import ReadinessRead
+from .recurring_rule_create import RecurringRuleCreate
+from .recurring_rule_detail import RecurringRuleDetail
+from .recurring_rule_detail_status import RecurringRuleDetailStatus
+from .recurring_rule_detail_transaction import RecurringRuleDetailTransaction
+from .recurring_rule_read import RecurringRuleRead
+from .recurring_rule_read_status import RecurringRuleReadStatus
+from .recurring_rule_read_transaction import RecurringRuleReadTransaction
+from .recurring_rule_update import RecurringRuleUpdate
 from .refresh_token_in import RefreshTokenIn
 from .role import Role
+from .schedule_in import ScheduleIn
+from .schedule_in_weekdays_type_0_item import ScheduleInWeekdaysType0Item
+from .schedule_read import ScheduleRead
+from .schedule_read_weekdays_type_0_item import ScheduleReadWeekdaysType0Item
 from .settle_up_record import SettleUpRecord
 from .settlement_read import SettlementRead
 from .split_entry_in import SplitEntryIn
@@ -59,10 +73,12 @@ from .split_read import SplitRead
 from .summary_read import SummaryRead
 from .summary_read_by import SummaryReadBy
 from .summary_row import SummaryRow
+from .template_update import TemplateUpdate
 from .token_pair import TokenPair
 from .transaction_create import TransactionCreate
 from .transaction_kind import TransactionKind
 from .transaction_read import TransactionRead
+from .transaction_template import TransactionTemplate
 from .transaction_update import TransactionUpdate
 from .transactions_list_deleted import TransactionsListDeleted
 from .transfer_read import TransferRead
@@ -95,6 +111,7 @@ __all__ = (
     "ExportsDownloadFormat",
     "ExportsDownloadResponse200",
     "FieldErrorOut",
+    "Frequency",
     "GoogleSignIn",
     "GroupCreate",
     "GroupRead",
@@ -112,6 +129,7 @@ __all__ = (
     "MemberCreate",
     "MemberRead",
     "MemberUpdate",
+    "OccurrenceRead",
     "PageActivityRead",
     "PageTransactionRead",
     "PasswordChange",
@@ -119,8 +137,20 @@ __all__ = (
     "PayerRead",
     "Problem",
     "ReadinessRead",
+    "RecurringRuleCreate",
+    "RecurringRuleDetail",
+    "RecurringRuleDetailStatus",
+    "RecurringRuleDetailTransaction",
+    "RecurringRuleRead",
+    "RecurringRuleReadStatus",
+    "RecurringRuleReadTransaction",
+    "RecurringRuleUpdate",
     "RefreshTokenIn",
     "Role",
+    "ScheduleIn",
+    "ScheduleInWeekdaysType0Item",
+    "ScheduleRead",
+    "ScheduleReadWeekdaysType0Item",
     "SettleUpRecord",
     "SettlementRead",
     "SplitEntryIn",
@@ -131,10 +161,12 @@ __all__ = (
     "SummaryRead",
     "SummaryReadBy",
     "SummaryRow",
+    "TemplateUpdate",
     "TokenPair",
     "TransactionCreate",
     "TransactionKind",
     "TransactionRead",
+    "TransactionTemplate",
     "TransactionUpdate",
     "TransactionsListDeleted",
     "TransferRead",
