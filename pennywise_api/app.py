@@ -20,7 +20,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware import Middleware
 
-from pennywise_api import metrics
+from pennywise_api import metrics, scheduler
 from pennywise_api.deps import API_PREFIX, IdempotentReplay, replay_handler
 from pennywise_api.docs import install_docs
 from pennywise_api.logs import configure_logging, get_logger
@@ -142,7 +142,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         use_engine(app, opened)
         get_logger().info("database open", url=opened.url.render_as_string(hide_password=True))
         try:
-            yield
+            async with scheduler.running(opened, settings.recurring_interval_seconds):
+                yield
         finally:
             app.state.session_maker = None
             await _close_rate_limiter(app)

@@ -31,6 +31,7 @@ from pennywise_cli.commands import (
     imports,
     invite,
     member,
+    recurring,
     report,
     serve,
     settle,
@@ -62,6 +63,7 @@ app.command("activity")(activity.activity)
 app.command("report")(report.report)
 app.command("import")(imports.import_)
 app.command("export")(exports.export)
+app.add_typer(recurring.app, name="recurring")
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
 app.command("login")(auth.login)

@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     metrics_enabled: bool = False
     metrics_token: SecretStr = SecretStr("")
 
+    # The API server creates due recurring transactions every this many seconds, one process
+    # at a time (a PostgreSQL advisory lock); 0 turns it off (``pennywise recurring run``
+    # from cron then does it).
+    recurring_interval_seconds: int = Field(default=300, ge=0)
+
     # ``pennywise serve``: on SIGTERM, how long in-flight requests may take to finish.
     graceful_shutdown_seconds: int = Field(default=8, ge=0)
 

@@ -53,7 +53,9 @@ RECORD_FIELDS = [
 ]
 
 
-def _url(ctx: typer.Context, given: str | None) -> str:
+def database_url_for(ctx: typer.Context, given: str | None) -> str:
+    """The database an operator's command acts on: ``--database-url``, the global option or
+    ``PENNYWISE_DATABASE_URL``, else the embedded SQLite file."""
     url = given or options(ctx).database_url
     if url:
         return url
@@ -67,7 +69,7 @@ def upgrade(
     ctx: typer.Context, *, database_url: UrlOption = None, fmt: FormatOption = None
 ) -> None:
     """Bring the database schema up to this version of Pennywise (creates it if empty)."""
-    url = _url(ctx, database_url)
+    url = database_url_for(ctx, database_url)
 
     async def _upgrade() -> JSON:
         from pennywise_core import db
@@ -99,7 +101,7 @@ def current(
     ctx: typer.Context, *, database_url: UrlOption = None, fmt: FormatOption = None
 ) -> None:
     """The database's schema revision and whether it is the latest."""
-    url = _url(ctx, database_url)
+    url = database_url_for(ctx, database_url)
 
     async def _current() -> JSON:
         from pennywise_core import db
@@ -165,7 +167,7 @@ def verify(
             "db verify checks the database itself, every group in it, in local mode: give "
             "--database-url or set PENNYWISE_DATABASE_URL to the server's database"
         )
-    url = _url(ctx, database_url)
+    url = database_url_for(ctx, database_url)
 
     async def _verify() -> JSON:
         from pennywise_core import db, integrity
@@ -225,7 +227,7 @@ def backup(
     """
     from sqlalchemy.engine import make_url
 
-    url = make_url(_url(ctx, database_url))
+    url = make_url(database_url_for(ctx, database_url))
     target = path.expanduser()
     if target.exists() and not force:
         raise CliError(f"{target} exists; choose another path or pass --force")

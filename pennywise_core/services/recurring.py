@@ -35,8 +35,9 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from pennywise_core.db import session_factory
 from pennywise_core.errors import FieldError, NotFoundError, PennywiseError, ValidationError
 from pennywise_core.models import RecurringOccurrence, RecurringRule, User, utcnow
 from pennywise_core.recurring_schemas import (
@@ -531,3 +532,29 @@ async def run_due(
         if failed is not None:
             result.failed.append(failed)
     return result
+
+
+_SCHEDULER_LOCK = 0x70656E6E79_7265  # "penny" "re": the advisory lock key of the scheduler
+"""The PostgreSQL advisory lock one scheduler round holds (any 64-bit number unique to it)."""
+
+
+async def run_due_exclusively(
+    engine: AsyncEngine, *, through: dt.date | None = None
+) -> RunResult | None:
+    """One scheduler round, if no other process is running one: on PostgreSQL a session
+    advisory lock, tried without waiting (None when another process holds it); SQLite
+    serves one process. The rounds of several API processes so take turns; correctness never
+    depends on it (see the module's docstring), it only saves them doing the same work."""
+    maker = session_factory(engine)
+    if engine.dialect.name != "postgresql":
+        return await run_due(maker, through=through)
+    async with engine.connect() as connection:
+        got = await connection.scalar(sa.select(sa.func.pg_try_advisory_lock(_SCHEDULER_LOCK)))
+        await connection.commit()
+        if not got:
+            return None
+        try:
+            return await run_due(maker, through=through)
+        finally:
+            await connection.execute(sa.select(sa.func.pg_advisory_unlock(_SCHEDULER_LOCK)))
+            await connection.commit()
