@@ -18,6 +18,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
     [
         ("bench_import.py", ["--sizes", "300", "--databases", "sqlite"], "database ceiling"),
         ("bench_ledger.py", ["--sizes", "100", "--databases", "sqlite"], "sqlite"),
+        ("bench_recurring.py", ["--rules", "20", "--databases", "sqlite"], "run again"),
     ],
 )
 def test_a_benchmark_runs(script: str, args: list[str], printed: str, tmp_path: Path) -> None:

@@ -425,6 +425,11 @@ async def delete_rule(
 # --- the scheduler ----------------------------------------------------------------------------
 
 
+RULES_PER_COMMIT = 100
+"""Rules run in one database transaction: a commit per rule cost more than the rule itself
+(``benchmarks/bench_recurring.py``), and a batch holds its rules' locks only briefly."""
+
+
 async def due_rule_ids(
     session: AsyncSession, *, through: dt.date, group_id: uuid.UUID | None = None
 ) -> list[uuid.UUID]:
@@ -514,8 +519,9 @@ async def run_due(
     through: dt.date | None = None,
     group_ids: Sequence[uuid.UUID] | None = None,
 ) -> RunResult:
-    """Run every due rule (of ``group_ids``, or all), each in its own database transaction,
-    so one rule's failure or a concurrent scheduler never holds back the others."""
+    """Run every due rule (of ``group_ids``, or all), :data:`RULES_PER_COMMIT` to a database
+    transaction. A rule's failure is its own (each occurrence is written in a savepoint),
+    and a concurrent scheduler skips the rules this one holds."""
     until = through or today()
     async with maker() as session:
         if group_ids is None:
@@ -525,12 +531,13 @@ async def run_due(
                 i for g in group_ids for i in await due_rule_ids(session, through=until, group_id=g)
             ]
     result = RunResult(created=[], failed=[])
-    for rule_id in ids:
+    for start in range(0, len(ids), RULES_PER_COMMIT):
         async with maker() as session, session.begin():
-            created, failed = await run_rule(session, rule_id, through=until)
-        result.created.extend(created)
-        if failed is not None:
-            result.failed.append(failed)
+            for rule_id in ids[start : start + RULES_PER_COMMIT]:
+                created, failed = await run_rule(session, rule_id, through=until)
+                result.created.extend(created)
+                if failed is not None:
+                    result.failed.append(failed)
     return result
 
 
