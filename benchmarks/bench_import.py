@@ -27,7 +27,7 @@ throwaway PostgreSQL database, migrated, a group with the 10 members, then
 
 Baselines measured in the same run, to read the figures against:
 
-* *database ceiling*: the import's own writer (``_writer.Writer``: COPY on PostgreSQL,
+* *database ceiling*: the import's own writer (``pennywise_core.rows.Writer``: COPY on PostgreSQL,
   multi-row INSERTs on SQLite) on rows already computed, 3 entries each, into the
   same schema — what the database takes with no parsing or validation at all; on
   PostgreSQL a second time with the foreign keys of ``transactions`` and ``entries``
@@ -183,7 +183,7 @@ async def child(
     from pennywise_core import db, imports
 
     if discard:  # the Python ceiling: everything but the database's part of the writes
-        from pennywise_core.imports import _writer
+        from pennywise_core import rows as _writer
 
         async def insert(self: _writer.Writer, transactions: object, entries: object) -> None:
             return None
@@ -267,7 +267,7 @@ async def baseline_child(database: str, rows: int, workdir: Path, without_fks: b
 
     from pennywise_core import db
     from pennywise_core.imports._engine import _IdBlock
-    from pennywise_core.imports._writer import Writer
+    from pennywise_core.rows import Writer
     from pennywise_core.schemas import GroupCreate, MemberCreate
     from pennywise_core.services import groups, members, users
 

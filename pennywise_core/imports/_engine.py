@@ -63,6 +63,7 @@ from pennywise_core.models import (
     utcnow,
 )
 from pennywise_core.money import format_amount
+from pennywise_core.rows import EntryRow, RowBuilder, TxRow, WriteConflict, Writer, dumps_params
 from pennywise_core.schemas import PayerIn, SplitEntryIn, SplitIn
 from pennywise_core.services import activity, balances
 from pennywise_core.services.access import membership
@@ -87,7 +88,6 @@ from ._common import (
 from ._detect import detect
 from ._formats import parser_class
 from ._source import Source, decoding_error
-from ._writer import EntryRow, TxRow, WriteConflict, Writer
 
 _CACHE_LIMIT = 4096
 
@@ -359,7 +359,11 @@ class _Run:
         self._pending: asyncio.Task[None] | None = None
         self._placed: set[uuid.UUID] = set()
         self._ids = _IdBlock()
-        self._clock = self.writer.timestamps(self.now) if self.writer is not None else None
+        self._builder = (
+            None
+            if self.writer is None
+            else RowBuilder(self.writer, group_id=group_id, created_by=actor.id, now=self.now)
+        )
         self._member_hex: list[str] = []
 
     # -- pass 1: validate (and write) --
@@ -519,46 +523,35 @@ class _Run:
     def _tuples(
         self, rows: list[tuple[Record, list[tuple[int, int, int]], str]]
     ) -> tuple[list[TxRow], list[EntryRow]]:
-        """The rows to insert, in the writer's form, with ids from the import's
-        :class:`_IdBlock`."""
-        writer = self.writer
-        clock = self._clock
+        """The rows to insert, from :class:`~pennywise_core.rows.RowBuilder` (the one that
+        ``transactions.create`` uses), with ids from the import's :class:`_IdBlock`."""
+        writer, builder = self.writer, self._builder
         assert writer is not None
-        assert clock is not None
-        to_date, to_timestamp = writer.date, writer.timestamp
-        group_id, actor_id = writer.uuid(self.group_id), writer.uuid(self.actor.id)
+        assert builder is not None
         ids, member_hex = self.directory.ids, self._member_hex
         while len(member_hex) < len(ids):
             member_hex.append(writer.uuid(ids[len(member_hex)]))
-        txs: list[TxRow] = []
-        entries: list[EntryRow] = []
-        add_entry = entries.append
+        add = builder.add
         for (record, computed, params), tx_id in zip(rows, self._ids.take(len(rows)), strict=True):
-            created = next(clock)
-            txs.append(
-                (
-                    tx_id,
-                    group_id,
-                    record.kind._value_,
-                    record.description,
-                    record.amount,
-                    record.currency.code,
-                    to_date(record.date),
-                    record.category,
-                    record.notes,
-                    record.split_mode._value_,
-                    params,
-                    actor_id,
-                    to_timestamp(record.deleted_at),
-                    record.key,
-                    1,
-                    to_timestamp(record.created_at) if record.created_at else created,
-                    to_timestamp(record.updated_at) if record.updated_at else created,
-                )
+            add(
+                tx_id,
+                record.kind._value_,
+                record.description,
+                record.amount,
+                record.currency.code,
+                record.date,
+                record.category,
+                record.notes,
+                record.split_mode._value_,
+                params,
+                computed,
+                member_hex,
+                import_key=record.key,
+                deleted_at=record.deleted_at,
+                created_at=record.created_at,
+                updated_at=record.updated_at,
             )
-            for position, (m, paid, owed) in enumerate(computed):
-                add_entry((tx_id, member_hex[m], group_id, position, paid, owed))
-        return txs, entries
+        return builder.take()
 
     async def _place_members(self) -> None:
         """Add the placeholders planned since the last call (before rows that name them)."""
@@ -765,7 +758,7 @@ class _Run:
             return None
         index = self.directory.member_index
         entries = [(index(e.member_id), e.paid, e.owed) for e in computed.entries]
-        return entries, _dumps(computed.params)
+        return entries, dumps_params(computed.params)
 
     def _relocate(self, record: Record, exc: ValidationError) -> list[FieldError]:
         """Errors from the split maths, pointed at the file's row and column."""
@@ -931,9 +924,6 @@ class _Run:
         )
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
 class _IdBlock:
     """The import's transaction ids: UUIDs (version 4 layout) that go up along the file
     from a random start, recognised later without being kept (memory does not grow with
@@ -1036,7 +1026,9 @@ async def _existing_keys(
     if session.get_bind().dialect.name == "postgresql":
         condition = column == any_(bindparam("keys", keys, type_=postgresql.ARRAY(String)))
     else:
-        listed = func.json_each(bindparam("keys", _dumps(keys), type_=String)).table_valued("value")
+        listed = func.json_each(bindparam("keys", json.dumps(keys), type_=String)).table_valued(
+            "value"
+        )
         condition = column.in_(select(listed.c.value))
     rows = await session.execute(
         select(column, Transaction.id).where(Transaction.group_id == group_id, condition)

@@ -27,6 +27,7 @@ from pennywise_core.errors import (
 from pennywise_core.models import Entry, Role, SplitMode, Transaction, TransactionKind, User, utcnow
 from pennywise_core.money import Currency, format_amount, get_currency, parse_amount
 from pennywise_core.pagination import Keyset, check_limit
+from pennywise_core.rows import RowBuilder, Writer, dumps_params
 from pennywise_core.schemas import (
     EntryRead,
     Page,
@@ -155,8 +156,7 @@ async def create(session: AsyncSession, actor: User, data: TransactionCreate) ->
     await _compute_into(
         session, tx, currency=currency, paid_by=paid_by, split=data.split or SplitIn()
     )
-    session.add(tx)
-    await session.flush()
+    await _insert(session, tx)
     await balances.apply(
         session, group_id=tx.group_id, currency=tx.currency, entries=_entry_tuples(tx), sign=1
     )
@@ -170,6 +170,34 @@ async def create(session: AsyncSession, actor: User, data: TransactionCreate) ->
         after=snapshot(tx),
     )
     return to_read(tx)
+
+
+async def _insert(session: AsyncSession, tx: Transaction) -> None:
+    """Write a new ``tx`` (computed, not in the session) and its entries as the rows the
+    bulk import writes too (:class:`~pennywise_core.rows.RowBuilder`): one ``INSERT`` per
+    table, without the ORM's unit of work. ``tx`` stays a plain object, completed with what
+    the rows hold, for the answer and the activity record."""
+    writer = Writer(session)
+    now = utcnow()
+    assert tx.created_by is not None
+    builder = RowBuilder(writer, group_id=tx.group_id, created_by=tx.created_by, now=now)
+    builder.add(
+        writer.uuid(tx.id),
+        tx.kind.value,
+        tx.description,
+        tx.amount,
+        tx.currency,
+        tx.date,
+        tx.category,
+        tx.notes,
+        tx.split_mode.value,
+        dumps_params(tx.split_params),
+        [(i, e.paid, e.owed) for i, e in enumerate(tx.entries)],
+        [writer.uuid(e.member_id) for e in tx.entries],
+        import_key=tx.import_key,
+    )
+    await writer.execute(*builder.take())
+    tx.version, tx.created_at, tx.updated_at, tx.deleted_at = 1, now, now, None
 
 
 def _readable(actor: User) -> Select[Transaction]:

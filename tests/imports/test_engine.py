@@ -19,8 +19,8 @@ from pennywise_core.errors import (
 )
 from pennywise_core.imports import ImportOptions
 from pennywise_core.imports._engine import _IdBlock
-from pennywise_core.imports._writer import WriteConflict, Writer
 from pennywise_core.models import Activity, Role, Transaction
+from pennywise_core.rows import WriteConflict, Writer
 from tests.imports.helpers import (
     balances,
     chunks,

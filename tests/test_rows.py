@@ -1,4 +1,5 @@
-"""The import's writer stores exactly what the ORM would: it bypasses the ORM per row."""
+"""The rows of a transaction: built once (``rows.RowBuilder``) for an entered transaction and
+an imported one, and stored exactly as the ORM would store them (the writer bypasses it)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import uuid
 
 from sqlalchemy import select
 
-from pennywise_core.imports._writer import Writer
-from pennywise_core.models import Transaction
+from pennywise_core.models import Entry, Transaction
+from pennywise_core.rows import ENTRY_COLUMNS, TX_COLUMNS, Writer
+from pennywise_core.schemas import PayerIn, SplitEntryIn, SplitIn, TransactionCreate
+from pennywise_core.services import transactions
 from tests.imports.helpers import run_bytes
 from tests.ledger import make_world
 
@@ -93,3 +96,55 @@ async def test_an_imported_row_reads_back_through_the_orm(session) -> None:
     assert before - dt.timedelta(seconds=1) < dinner.created_at < back.created_at
     assert back.created_at - dinner.created_at == dt.timedelta(microseconds=1)
     assert (back.kind, back.category, back.notes) == ("transfer", None, None)
+
+
+async def test_an_entered_and_an_imported_transaction_are_the_same_rows(session) -> None:
+    """``transactions.create`` and the import write through the one row builder: the same
+    transaction, entered and imported, differs only in id, times and import key."""
+    world = await make_world(session, "Bob")
+    ann, bob = world.member_ids["Ann"], world.member_ids["Bob"]
+    entered = await transactions.create(
+        session,
+        world.owner,
+        TransactionCreate(
+            group_id=world.group_id,
+            description="Dinner ☕",
+            amount="90.00",
+            currency="EUR",
+            date=dt.date(2024, 3, 1),
+            category="food",
+            notes="a note",
+            paid_by=[PayerIn(member_id=ann, amount="90.00")],
+            split=SplitIn(
+                mode="shares",
+                entries=[
+                    SplitEntryIn(member_id=ann, shares="2"),
+                    SplitEntryIn(member_id=bob, shares="1"),
+                ],
+            ),
+        ),
+    )
+    data = HEADER + "2024-03-01,Dinner ☕,food,expense,90.00,EUR,Ann,shares,Ann=2; Bob=1,a note\n"
+    await run_bytes(session, world.owner, world.group_id, data.encode())
+    table, entries = Transaction.__table__, Entry.__table__
+    differ = {"id", "created_at", "updated_at", "import_key"}
+    stored = (await session.execute(select(table).order_by(table.c.import_key.nulls_first()))).all()
+    assert len(stored) == 2
+    first, second = ({c: v for c, v in row._mapping.items() if c not in differ} for row in stored)
+    assert set(first) == set(TX_COLUMNS) - differ
+    assert first == second
+    assert stored[0].id == entered.id
+    assert stored[0].created_at == stored[0].updated_at
+    assert (stored[0].import_key, stored[0].version) == (None, 1)
+
+    def entry_rows(tx_id: uuid.UUID) -> list[tuple[object, ...]]:
+        return [tuple(getattr(e, c) for c in ENTRY_COLUMNS[1:]) for e in found[tx_id]]
+
+    found: dict[uuid.UUID, list] = {}
+    for row in (await session.execute(select(entries).order_by(entries.c.position))).all():
+        found.setdefault(row.transaction_id, []).append(row)
+    assert entry_rows(stored[0].id) == entry_rows(stored[1].id)
+    assert [(e[0], e[3], e[4]) for e in entry_rows(entered.id)] == [
+        (ann, 9000, 6000),
+        (bob, 0, 3000),
+    ]

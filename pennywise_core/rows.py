@@ -1,19 +1,28 @@
-"""Batched inserts of transactions and entries: COPY on PostgreSQL, multi-row INSERTs on SQLite.
+"""The rows of a transaction and its entries: built in one place, written in two ways.
 
-Rows arrive as plain tuples (see :data:`TX_COLUMNS` and :data:`ENTRY_COLUMNS`), already
-validated and computed, with the split parameters already serialized to JSON text, and
-every value already in the form the driver takes for its column (a :class:`Writer` makes
-them: :meth:`Writer.uuid`, :meth:`Writer.date`, :meth:`Writer.timestamp`,
-:meth:`Writer.timestamps`), so no ORM or type processing runs per row:
+:class:`RowBuilder` makes them, for :func:`pennywise_core.services.transactions.create` and
+for the bulk import alike: one tuple per transaction in :data:`TX_COLUMNS` order and one
+per entry in :data:`ENTRY_COLUMNS` order, each value already validated and computed and in
+the form the driver takes for its column (:class:`Writer` converts: :meth:`Writer.uuid`,
+:meth:`Writer.date`, :meth:`Writer.timestamp`, :meth:`Writer.timestamps`; the split
+parameters as JSON text), so no ORM or type processing runs per row. A new column is one
+edit here, and both writers take it.
 
-* PostgreSQL: asyncpg's binary ``COPY`` on the session's own connection, so the rows are
-  part of the caller's transaction like any other statement. UUIDs travel as hex text
-  (asyncpg parses it in C), dates and timestamps as :mod:`datetime` objects.
-* SQLite: multi-row ``INSERT`` statements through the driver on the session's connection,
-  with the values exactly as SQLAlchemy's column types would store them — UUIDs as 32 hex
-  digits, dates as ``YYYY-MM-DD``, timestamps as UTC ``YYYY-MM-DD HH:MM:SS.ffffff``,
-  enums as their value, the JSON parameters as the text given (tested against SQLAlchemy's
-  own bind processors in ``tests/imports/test_writer.py``).
+:class:`Writer` writes them on the session's connection, as part of the caller's
+transaction like any other statement:
+
+* a few rows (one entered transaction): :meth:`Writer.execute`, two prepared ``INSERT``
+  statements through SQLAlchemy's connection (``exec_driver_sql``), so a database error is
+  SQLAlchemy's like any other (the retry and outage rules in :mod:`pennywise_core.db` see it);
+* many rows (an import): :meth:`Writer.insert` —
+
+  * PostgreSQL: asyncpg's binary ``COPY``. UUIDs travel as hex text (asyncpg parses it
+    in C), dates and timestamps as :mod:`datetime` objects.
+  * SQLite: multi-row ``INSERT`` statements through the driver, with the values exactly as
+    SQLAlchemy's column types would store them — UUIDs as 32 hex digits, dates as
+    ``YYYY-MM-DD``, timestamps as UTC ``YYYY-MM-DD HH:MM:SS.ffffff``, enums as their
+    value, the JSON parameters as the text given (tested against SQLAlchemy's own bind
+    processors in ``tests/test_rows.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ import contextlib
 import datetime as dt
 import functools
 import itertools
+import json
 import uuid
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -62,9 +72,18 @@ _INSERT_TX = (
 _INSERT_ENTRY = (
     "INSERT INTO entries (transaction_id, member_id, group_id, position, paid, owed) VALUES "
 )
+_PLACEHOLDERS = {
+    "postgresql": lambda width: "(" + ", ".join(f"${i}" for i in range(1, width + 1)) + ")",
+    "sqlite": lambda width: "(" + ", ".join("?" * width) + ")",
+}
+"""One row's parameters in the driver's own style (``exec_driver_sql`` passes SQL as it is)."""
 _STATEMENT_ROWS: dict[str, int] = {}
 """Rows per multi-row ``INSERT`` on SQLite (see :func:`_statement_rows`)."""
 _UTC = dt.UTC
+
+
+dumps_params = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""The split parameters (``Transaction.split_params``) as the JSON text a row carries."""
 
 
 class WriteConflict(Exception):
@@ -130,6 +149,109 @@ class Writer:
             await _copy(driver, transactions, entries)
         else:
             await _insert(driver, transactions, entries)
+
+    async def execute(self, transactions: Sequence[TxRow], entries: Sequence[EntryRow]) -> None:
+        """Write a few rows (an entered transaction) with one prepared ``INSERT`` per table,
+        through SQLAlchemy's connection: errors are SQLAlchemy's (an ``IntegrityError`` for a
+        taken import key), and nothing per row is converted again."""
+        if not transactions:
+            return
+        connection = await self.session.connection()
+        dialect = "postgresql" if self.postgresql else "sqlite"
+        for statement, rows in (
+            (_statement(dialect, _INSERT_TX, len(TX_COLUMNS)), transactions),
+            (_statement(dialect, _INSERT_ENTRY, len(ENTRY_COLUMNS)), entries),
+        ):
+            if rows:
+                await connection.exec_driver_sql(statement, list(rows))
+
+
+class RowBuilder:
+    """Makes the rows of transactions and their entries for one group, by one user, in the
+        form ``writer``'s driver takes: the one place a transaction becomes rows.
+
+        :meth:`add` one transaction at a time; :meth:`take` the rows built since the last call,
+        for :meth:`Writer.execute` or :meth:`Writer.insert`. Transactions without a creation
+        time of their own are stamped from ``now`` on, a microsecond apart, so rows added in one
+        go keep their order in every listing by creation time; a given ``created_at`` or
+    ``updated_at`` (a file's own) is kept instead.
+    """
+
+    __slots__ = ("_clock", "_created_by", "_date", "_entries", "_group_id", "_stamp", "_txs")
+
+    def __init__(
+        self, writer: Writer, *, group_id: uuid.UUID, created_by: uuid.UUID, now: dt.datetime
+    ) -> None:
+        self._group_id = writer.uuid(group_id)
+        self._created_by = writer.uuid(created_by)
+        self._date = writer.date
+        self._stamp = writer.timestamp
+        self._clock = writer.timestamps(now)
+        self._txs: list[TxRow] = []
+        self._entries: list[EntryRow] = []
+
+    @property
+    def group_id(self) -> str:
+        """The group's id as the rows carry it."""
+        return self._group_id
+
+    def add(
+        self,
+        tx_id: str,
+        kind: str,
+        description: str,
+        amount: int,
+        currency: str,
+        date: dt.date,
+        category: str | None,
+        notes: str | None,
+        split_mode: str,
+        split_params: str,
+        entries: Sequence[tuple[int, int, int]],
+        members: Sequence[str],
+        *,
+        import_key: str | None = None,
+        deleted_at: dt.datetime | None = None,
+        created_at: dt.datetime | None = None,
+        updated_at: dt.datetime | None = None,
+    ) -> None:
+        """One transaction (``tx_id`` from :meth:`Writer.uuid`; ``kind`` and ``split_mode``
+        their values; ``split_params`` from :data:`dumps_params`) and its ``entries``:
+        ``(member, paid, owed)`` in order, ``member`` an index into ``members`` (the
+        members' ids from :meth:`Writer.uuid`). A new transaction is at version 1."""
+        stamp = self._stamp
+        now = next(self._clock)
+        group_id = self._group_id
+        self._txs.append(
+            (
+                tx_id,
+                group_id,
+                kind,
+                description,
+                amount,
+                currency,
+                self._date(date),
+                category,
+                notes,
+                split_mode,
+                split_params,
+                self._created_by,
+                stamp(deleted_at),
+                import_key,
+                1,
+                now if created_at is None else stamp(created_at),
+                now if updated_at is None else stamp(updated_at),
+            )
+        )
+        add_entry = self._entries.append
+        for position, (m, paid, owed) in enumerate(entries):
+            add_entry((tx_id, members[m], group_id, position, paid, owed))
+
+    def take(self) -> tuple[list[TxRow], list[EntryRow]]:
+        """The rows added since the last call."""
+        txs, entries = self._txs, self._entries
+        self._txs, self._entries = [], []
+        return txs, entries
 
 
 def _sqlite_timestamp(value: dt.datetime) -> str:
@@ -197,13 +319,11 @@ def _statement_rows(insert: str, width: int) -> int:
 
 
 @functools.cache
+def _statement(dialect: str, insert: str, width: int) -> str:
+    return insert + _PLACEHOLDERS[dialect](width)
+
+
+@functools.cache
 def _values(insert: str, width: int, rows: int) -> str:
     row = "(" + ", ".join("?" * width) + ")"
     return insert + ", ".join([row] * rows)
-
-
-async def insert_rows(
-    session: AsyncSession, transactions: Sequence[TxRow], entries: Sequence[EntryRow]
-) -> None:
-    """One batch through a new :class:`Writer` (rows in its driver's form)."""
-    await Writer(session).insert(transactions, entries)
