@@ -89,10 +89,35 @@ ImportFormatName = Literal[
 IMPORT_FORMATS: Final[tuple[str, ...]] = get_args(ImportFormatName)
 """Every import format; ``bank-csv`` is the one that needs a column mapping."""
 
+BANK_MAPPING_KEYS: Final[tuple[str, ...]] = (
+    "date",
+    "description",
+    "amount",
+    "debit",
+    "credit",
+    "date_format",
+    "currency",
+    "currency_column",
+    "category",
+    "id_column",
+    "delimiter",
+    "decimal",
+    "thousands",
+    "encoding",
+    "skip_lines",
+    "paid_by",
+    "split",
+    "negative_is_expense",
+)
+"""The keys of a ``bank-csv`` column mapping, in order: the fields of
+:class:`pennywise_core.bank_mapping.BankMapping` (a test keeps the two equal), here for the
+CLI's help, which must not load pydantic to print itself."""
+
 ExportFormatName = Literal["pennywise-json", "pennywise-csv", "splitwise-csv"]
 EXPORT_FORMATS: Final[tuple[str, ...]] = get_args(ExportFormatName)
 
 __all__ = [
+    "BANK_MAPPING_KEYS",
     "EXPORT_FORMATS",
     "IMPORT_FORMATS",
     "SPLIT_VALUE_FIELD",

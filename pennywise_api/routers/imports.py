@@ -42,7 +42,7 @@ from pennywise_api.middleware import BodyLimit
 from pennywise_api.responses import problem_responses
 from pennywise_api.schemas import BankMappingIn
 from pennywise_core import imports, vocabulary
-from pennywise_core.errors import FieldError, ValidationError
+from pennywise_core.errors import ValidationError
 from pennywise_core.schemas import CurrencyCode
 from pennywise_core.services import idempotency
 from pennywise_core.settings import Settings
@@ -86,17 +86,6 @@ async def _fingerprint(request: Request, file: UploadFile, form: dict[str, Any])
     await file.seek(0)
     canonical = json.dumps({**form, "file": digest.hexdigest()}, sort_keys=True, default=str)
     return idempotency.fingerprint(request.method, request_target(request), canonical.encode())
-
-
-def _located(exc: ValidationError) -> ValidationError:
-    """The core names the bank mapping ``bank``; here it is the ``bank_mapping`` field."""
-    if not any(e.loc[:1] == ("bank",) for e in exc.errors):
-        return exc
-    errors = [
-        FieldError(("bank_mapping", *e.loc[1:]), e.msg) if e.loc[:1] == ("bank",) else e
-        for e in exc.errors
-    ]
-    return ValidationError(re.sub(r"(^|\s)bank\.", r"\1bank_mapping.", exc.detail), errors)
 
 
 @router.post(
@@ -181,7 +170,7 @@ async def run(
     options = imports.ImportOptions(
         member_map=member_map or {},
         currency=currency,
-        bank=bank_mapping.to_core() if bank_mapping is not None else None,
+        bank=bank_mapping,
     )
     try:
         report = await imports.run(
@@ -194,9 +183,9 @@ async def run(
             dry_run=dry_run,
             skip_invalid=skip_invalid,
         )
-    except ValidationError as exc:
+    except ValidationError:
         metrics.count_refused_import(format)
-        raise _located(exc) from None
+        raise
     # Counted once the answer is sent, so after the commit: never for a rolled-back import.
     background.add_task(metrics.count_import, report)
     response.status_code = status

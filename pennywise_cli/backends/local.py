@@ -15,12 +15,10 @@ does is committed together when it succeeds, or not at all.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import datetime as dt
 import getpass
 import os
-import re
 import uuid
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import AsyncExitStack
@@ -61,7 +59,6 @@ from pennywise_core.services import (
 
 if TYPE_CHECKING:
     from pennywise_cli.backends import ImportProgress
-    from pennywise_core.imports import BankMapping
 
 LOCAL_EMAIL = "local@pennywise.invalid"
 """The local user's email: ``.invalid`` is reserved (RFC 2606), so it is nobody's address."""
@@ -104,86 +101,6 @@ def _id(value: str, what: str) -> uuid.UUID:
         return uuid.UUID(value)
     except ValueError:
         raise NotFoundError(f"{what} {value} not found") from None
-
-
-_BANK_FIELDS = frozenset(
-    (
-        "date",
-        "description",
-        "amount",
-        "debit",
-        "credit",
-        "date_format",
-        "currency",
-        "currency_column",
-        "category",
-        "id_column",
-        "delimiter",
-        "decimal",
-        "thousands",
-        "encoding",
-        "skip_lines",
-        "paid_by",
-        "split",
-        "negative_is_expense",
-    )
-)
-"""The fields of the API's ``BankMappingIn`` (and of the core's ``BankMapping``)."""
-
-
-def _person(value: object) -> str | uuid.UUID:
-    text = str(value).strip()
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return text
-
-
-def _bank_mapping(data: Mapping[str, Any]) -> BankMapping:
-    """The API's ``BankMappingIn`` (a dict) as the core's ``BankMapping``; errors as the API's."""
-    from pennywise_core.imports import BankMapping
-
-    errors = [
-        FieldError(("bank_mapping", key), "is not a bank mapping field")
-        for key in data
-        if key not in _BANK_FIELDS
-    ]
-    errors += [
-        FieldError(("bank_mapping", key), "is required")
-        for key in ("date", "description")
-        if data.get(key) is None
-    ]
-    encoding = data.get("encoding")
-    if encoding is not None:
-        try:
-            codecs.lookup(str(encoding))
-        except LookupError:
-            errors.append(
-                FieldError(("bank_mapping", "encoding"), f"unknown text encoding {encoding!r}")
-            )
-    if errors:
-        detail = str(errors[0]) if len(errors) == 1 else f"{len(errors)} bank mapping errors"
-        raise ValidationError(detail, errors)
-    fields = {k: v for k, v in data.items() if k not in ("paid_by", "split") and v is not None}
-    split = data.get("split")
-    if isinstance(split, Mapping):
-        fields["split"] = {_person(k): str(v) for k, v in split.items()}
-    elif split is not None:
-        fields["split"] = [_person(p) for p in split]
-    if data.get("paid_by") is not None:
-        fields["paid_by"] = _person(data["paid_by"])
-    return BankMapping(**fields)
-
-
-def _bank_located(exc: ValidationError) -> ValidationError:
-    """The core names the mapping ``bank``; the API (and so the CLI) says ``bank_mapping``."""
-    if not any(e.loc[:1] == ("bank",) for e in exc.errors):
-        return exc
-    errors = [
-        FieldError(("bank_mapping", *e.loc[1:]), e.msg) if e.loc[:1] == ("bank",) else e
-        for e in exc.errors
-    ]
-    return ValidationError(re.sub(r"(^|\s)bank\.", r"\1bank_mapping.", exc.detail), errors)
 
 
 @contextlib.contextmanager
@@ -477,11 +394,12 @@ class LocalBackend:
         # Inside this command's one transaction: the commit on success makes all of it true.
         # The core streams (pass 1 spools to disk), so a file of any size is fine here.
         from pennywise_core import imports
+        from pennywise_core.bank_mapping import BankMapping
 
         options = imports.ImportOptions(
             member_map={name: _id(mid, "member") for name, mid in (member_map or {}).items()},
             currency=currency,
-            bank=_bank_mapping(bank_mapping) if bank_mapping is not None else None,
+            bank=BankMapping.parse(bank_mapping) if bank_mapping is not None else None,
         )
 
         def report(step: imports.Progress) -> None:
@@ -491,20 +409,17 @@ class LocalBackend:
         if not isinstance(source, str | os.PathLike):
             self.replayable = False
         with _opened(source) as file:
-            try:
-                result = await imports.run(
-                    self.session,
-                    self.user,
-                    _id(group_id, "group"),
-                    file,
-                    format=format,
-                    options=options,
-                    dry_run=dry_run,
-                    skip_invalid=skip_invalid,
-                    progress=report if progress is not None else None,
-                )
-            except ValidationError as exc:
-                raise _bank_located(exc) from None
+            result = await imports.run(
+                self.session,
+                self.user,
+                _id(group_id, "group"),
+                file,
+                format=format,
+                options=options,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                progress=report if progress is not None else None,
+            )
         return _dump(result)
 
     async def export(self, group_id: str, out: IO[bytes], *, format: str) -> None:

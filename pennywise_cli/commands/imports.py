@@ -36,7 +36,7 @@ from pennywise_cli.output import Column, FormatOption, emit_record, say, warn
 from pennywise_cli.parse import parse_pairs
 from pennywise_cli.resolve import pick_member
 from pennywise_cli.runtime import call
-from pennywise_core.vocabulary import IMPORT_FORMATS
+from pennywise_core.vocabulary import BANK_MAPPING_KEYS, IMPORT_FORMATS
 
 if TYPE_CHECKING:
     from pennywise_cli.backends import ImportProgress
@@ -54,27 +54,6 @@ def _import_format(value: str | None) -> str | None:
     return name
 
 
-BANK_FIELDS: dict[str, str] = {
-    "date": "column",
-    "description": "column",
-    "amount": "column",
-    "debit": "column",
-    "credit": "column",
-    "date_format": "text",
-    "currency": "text",
-    "currency_column": "column",
-    "category": "column",
-    "id_column": "column",
-    "delimiter": "text",
-    "decimal": "text",
-    "thousands": "text",
-    "encoding": "text",
-    "skip_lines": "count",
-    "paid_by": "member",
-    "split": "members",
-    "negative_is_expense": "flag",
-}
-"""The keys of a mapping file (the API's ``BankMappingIn``) and what each holds."""
 
 
 # --- reading the options --------------------------------------------------------------------
@@ -156,39 +135,14 @@ def _mapping_file(path: Path) -> JSON:
         document = document["bank_mapping"]
     if not isinstance(document, dict):
         raise CliError(f"the bank mapping {path} must be an object (keys like date, amount)")
-    mapping: JSON = {}
-    problems: list[str] = []
-    for raw_key, value in document.items():
-        key = str(raw_key).replace("-", "_")
-        kind = BANK_FIELDS.get(key)
-        if kind is None:
-            problems.append(f"{raw_key!r} is not a mapping key")
-            continue
-        ok = {
-            "column": isinstance(value, str | int) and not isinstance(value, bool),
-            "text": isinstance(value, str),
-            "count": isinstance(value, int) and not isinstance(value, bool) and value >= 0,
-            "member": isinstance(value, str),
-            "members": isinstance(value, list | dict),
-            "flag": isinstance(value, bool),
-        }[kind]
-        if not ok:
-            expected = {
-                "column": "a header (text) or a 0-based position (number)",
-                "text": "text",
-                "count": "a whole number ≥ 0",
-                "member": "a member's name or id",
-                "members": 'a list of members, or {"member": shares}',
-                "flag": "true or false",
-            }[kind]
-            problems.append(f"{raw_key}: must be {expected}, not {value!r}")
-            continue
-        mapping[key] = value
+    from pennywise_core.bank_mapping import BankMapping
+
+    mapping: JSON = {str(key).replace("-", "_"): value for key, value in document.items()}
+    problems = BankMapping.problems(mapping)  # the keys it gives; the flags may add the rest
     if problems:
         raise CliError(
             f"the bank mapping {path} is not valid:\n"
-            + "\n".join(f"  - {p}" for p in problems)
-            + f"\n  (its keys: {', '.join(BANK_FIELDS)})"
+            + "\n".join(f"  - {'.'.join(map(str, e.loc[1:]))}: {e.msg}" for e in problems)
         )
     return mapping
 
@@ -492,7 +446,7 @@ def import_(
             "--bank-mapping",
             metavar="FILE",
             help="A bank CSV's column mapping, JSON or TOML, with the keys: "
-            + ", ".join(BANK_FIELDS)
+            + ", ".join(BANK_MAPPING_KEYS)
             + ". The options below override it.",
             exists=True,
             dir_okay=False,

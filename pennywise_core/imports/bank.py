@@ -18,13 +18,12 @@ Columns are named by their header text (case-insensitive) or by 0-based position
 
 from __future__ import annotations
 
-import codecs
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import ClassVar, TextIO
 
+from pennywise_core.bank_mapping import FIELD, BankMapping
 from pennywise_core.errors import FieldError, ValidationError
 from pennywise_core.models import SplitMode, TransactionKind
 from pennywise_core.money import Currency, get_currency
@@ -44,85 +43,15 @@ from ._common import (
     csv_rows,
     header_key,
     notes,
-    parse_weight,
 )
 
-Column = str | int
-Person = str | uuid.UUID
 
-
-@dataclass(frozen=True, slots=True)
-class BankMapping:
-    """Where each value is in a bank's CSV, and who pays and shares its rows."""
-
-    date: Column
-    description: Column
-    amount: Column | None = None
-    """One signed amount column; or give ``debit`` and/or ``credit`` instead."""
-    debit: Column | None = None
-    credit: Column | None = None
-    date_format: str = "%Y-%m-%d"
-    currency: str | None = None
-    """A fixed ISO code for every row (default: the group's currency)."""
-    currency_column: Column | None = None
-    category: Column | None = None
-    id_column: Column | None = None
-    """The bank's unique reference for a row, if it has one: the most stable import key."""
-    delimiter: str = ","
-    decimal: str = "."
-    thousands: str = ""
-    encoding: str = "utf-8-sig"
-    skip_lines: int = 0
-    """Lines above the header (account details some banks print first)."""
-    paid_by: Person | None = None
-    """A member name or id; default the importing user's member."""
-    split: Sequence[Person] | Mapping[Person, str] | None = None
-    """Members sharing equally (a list), or ``{member: shares}``; default all current members."""
-    negative_is_expense: bool = True
-    """With one amount column: whether a negative amount is money out (the usual way)."""
-
-    def check(self) -> None:
-        errors = []
-        if self.amount is None and self.debit is None and self.credit is None:
-            errors.append(FieldError(("bank", "amount"), "give an amount column or debit/credit"))
-        if self.amount is not None and (self.debit is not None or self.credit is not None):
-            errors.append(
-                FieldError(("bank", "amount"), "give an amount column or debit/credit, not both")
-            )
-        if self.decimal not in (".", ","):
-            errors.append(FieldError(("bank", "decimal"), "must be '.' or ','"))
-        if self.thousands == self.decimal:
-            errors.append(FieldError(("bank", "thousands"), "must differ from the decimal mark"))
-        if len(self.delimiter) != 1:
-            errors.append(FieldError(("bank", "delimiter"), "must be one character"))
-        try:
-            codecs.lookup(self.encoding)
-        except LookupError:
-            errors.append(
-                FieldError(("bank", "encoding"), f"unknown text encoding {self.encoding!r}")
-            )
-        if isinstance(self.split, Mapping):
-            for person, shares in self.split.items():
-                try:
-                    parse_weight(str(shares))
-                except ValueError:
-                    errors.append(
-                        FieldError(
-                            ("bank", "split", str(person)),
-                            f"{shares!r} is not a share: give a positive decimal number like 2",
-                        )
-                    )
-        if self.currency is not None:
-            try:
-                get_currency(self.currency)
-            except ValidationError as exc:
-                errors.append(FieldError(("bank", "currency"), exc.errors[0].msg))
-        if errors:
-            raise ValidationError(str(errors[0]), errors)
-
-
-def _person_ref(person: Person) -> str:
-    return MEMBER_REF + str(person) if isinstance(person, uuid.UUID) else str(person).strip()
+def _person_ref(person: str) -> str:
+    """How rows name a member the mapping gives: by id when the text is one, else by name."""
+    try:
+        return MEMBER_REF + str(uuid.UUID(person))
+    except ValueError:
+        return person.strip()
 
 
 class BankCsvParser(BaseParser):
@@ -137,7 +66,7 @@ class BankCsvParser(BaseParser):
     def mapping(self) -> BankMapping:
         mapping = self.options.bank
         if not isinstance(mapping, BankMapping):
-            raise ValidationError.at("bank", "the bank-csv format needs a BankMapping")
+            raise ValidationError.at(FIELD, "the bank-csv format needs a BankMapping")
         return mapping
 
     def items(self, text: TextIO) -> Iterator[Item]:
@@ -210,7 +139,7 @@ class BankCsvParser(BaseParser):
                 continue
             errors.append(
                 FieldError(
-                    ("bank", field),
+                    (FIELD, field),
                     f"column {column!r} is not in the file; its columns are "
                     + ", ".join(repr(h) for h in header),
                 )

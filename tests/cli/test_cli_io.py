@@ -383,7 +383,7 @@ class TestBankCsv:
         path = tmp_path / "bank.json"
         path.write_text('{"date": "Date", "colour": "red", "skip_lines": "two"}', "utf-8")
         result = cli.fails("import", trip, bank, "--bank-mapping", str(path), code=1)
-        assert "'colour' is not a mapping key" in result.stderr
+        assert "colour: is not a mapping key" in result.stderr
         assert "skip_lines" in result.stderr
 
 

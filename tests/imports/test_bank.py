@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from pennywise_core.errors import ValidationError
@@ -87,7 +89,7 @@ class TestGermanBankFile:
                 options=ImportOptions(bank=mapping),
             )
         [error] = caught.value.errors
-        assert error.loc == ("bank", "description")
+        assert error.loc == ("bank_mapping", "description")
         assert "'Verwendungszweck'" in error.msg
 
 
@@ -142,22 +144,62 @@ class TestRules:
             BankMapping(date="d", description="x").check()
 
     def test_an_unknown_encoding_is_a_field_error(self) -> None:
-        mapping = BankMapping(date="d", description="x", amount="a", encoding="utf-99")
         with pytest.raises(ValidationError) as bad:
-            mapping.check()
-        assert [e.loc for e in bad.value.errors] == [("bank", "encoding")]
+            BankMapping.parse(
+                {"date": "d", "description": "x", "amount": "a", "encoding": "utf-99"}
+            )
+        assert [e.loc for e in bad.value.errors] == [("bank_mapping", "encoding")]
         assert "utf-99" in bad.value.errors[0].msg
 
     @pytest.mark.parametrize("shares", ["abc", "-1", "0", "NaN", ""])
     def test_a_share_that_is_not_a_positive_number_is_a_field_error(self, shares: str) -> None:
-        mapping = BankMapping(
-            date="d", description="x", amount="a", split={"Bob": "2", "Carl": shares}
-        )
         with pytest.raises(ValidationError) as bad:
-            mapping.check()
-        assert [e.loc for e in bad.value.errors] == [("bank", "split", "Carl")]
+            BankMapping.parse(
+                {
+                    "date": "d",
+                    "description": "x",
+                    "amount": "a",
+                    "split": {"Bob": "2", "Carl": shares},
+                }
+            )
+        assert [e.loc for e in bad.value.errors] == [("bank_mapping", "split", "Carl")]
         assert repr(shares) in bad.value.errors[0].msg
 
 
 def _fields(mapping: BankMapping) -> dict[str, object]:
-    return {name: getattr(mapping, name) for name in mapping.__dataclass_fields__}
+    return mapping.model_dump()
+
+
+class TestOneMapping:
+    """The core's ``BankMapping`` is the one definition: the API's ``BankMappingIn`` is it,
+    and the CLI's help lists its keys from the vocabulary, kept equal to its fields."""
+
+    def test_the_vocabulary_lists_its_keys(self) -> None:
+        from pennywise_core.vocabulary import BANK_MAPPING_KEYS
+
+        assert tuple(BankMapping.model_fields) == BANK_MAPPING_KEYS
+
+    def test_the_api_takes_the_core_model(self) -> None:
+        from pennywise_api.schemas import BankMappingIn
+
+        assert issubclass(BankMappingIn, BankMapping)
+        assert BankMappingIn.model_fields.keys() == BankMapping.model_fields.keys()
+        assert not vars(BankMappingIn).get("__annotations__")  # declares no field of its own
+
+    def test_problems_name_only_the_keys_given(self) -> None:
+        problems = BankMapping.problems({"date": "Date", "colour": "red", "skip_lines": "two"})
+        assert [e.loc for e in problems] == [
+            ("bank_mapping", "skip_lines"),
+            ("bank_mapping", "colour"),
+        ]
+        assert "'two'" in problems[0].msg
+        assert "is not a mapping key" in problems[1].msg
+        assert BankMapping.problems({"date": "Date"}) == []
+
+    def test_members_given_as_ids_are_taken_as_text(self) -> None:
+        member = uuid.uuid4()
+        mapping = BankMapping(
+            date="d", description="x", amount="a", paid_by=member, split={member: "2"}
+        )
+        assert mapping.paid_by == str(member)
+        assert mapping.split == {str(member): "2"}
