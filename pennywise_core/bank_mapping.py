@@ -107,13 +107,16 @@ class BankMapping(BaseModel):
     @field_validator("paid_by", "split", mode="before")
     @classmethod
     def _ids_as_text(cls, value: Any) -> Any:
-        """Members may be given as ``UUID`` objects (from Python); they travel as text."""
+        """Members may be given as ``UUID`` objects (from Python) and shares as numbers (a
+        TOML mapping file's ``{ me = 1, Bob = 2 }``); both travel as text."""
         if isinstance(value, uuid.UUID):
             return str(value)
         if isinstance(value, list | tuple):
             return [str(p) if isinstance(p, uuid.UUID) else p for p in value]
         if isinstance(value, Mapping):
-            return {str(p) if isinstance(p, uuid.UUID) else p: w for p, w in value.items()}
+            return {
+                str(p) if isinstance(p, uuid.UUID) else p: _shares_text(w) for p, w in value.items()
+            }
         return value
 
     @classmethod
@@ -162,6 +165,14 @@ class BankMapping(BaseModel):
             ]
         if errors:
             raise ValidationError(str(errors[0]), errors)
+
+
+def _shares_text(value: Any) -> Any:
+    """A number of shares as its text (``2`` → ``"2"``; a float by its shortest repr, which
+    the pattern then checks); anything else as given."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value)
+    return value
 
 
 _TYPE_TAGS = frozenset({"str", "int", "list", "dict", "none"})

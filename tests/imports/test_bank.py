@@ -203,3 +203,15 @@ class TestOneMapping:
         )
         assert mapping.paid_by == str(member)
         assert mapping.split == {str(member): "2"}
+
+    def test_shares_given_as_numbers_are_taken_as_text(self) -> None:
+        # A TOML mapping file writes { me = 1, Bob = 2.5 }.
+        mapping = BankMapping.parse(
+            {"date": "d", "description": "x", "amount": "a", "split": {"me": 1, "Bob": 2.5}}
+        )
+        assert mapping.split == {"me": "1", "Bob": "2.5"}
+        with pytest.raises(ValidationError) as bad:
+            BankMapping.parse(
+                {"date": "d", "description": "x", "amount": "a", "split": {"me": True}}
+            )
+        assert [e.loc for e in bad.value.errors] == [("bank_mapping", "split", "me")]
