@@ -29,12 +29,14 @@ adjustment amounts). In a name, ``\\``, ``;`` and ``=`` are escaped with a backs
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, ClassVar, TextIO
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from pennywise_core.errors import FieldError, ValidationError
-from pennywise_core.models import Role, SplitMode, TransactionKind
-from pennywise_core.money import Currency, get_currency, parse_amount
+from pennywise_core.models import Group, Member, Role, SplitMode, TransactionKind
+from pennywise_core.money import Currency, format_amount, get_currency, parse_amount
 from pennywise_core.vocabulary import SPLIT_VALUE_FIELD
 
 from ._common import (
@@ -54,10 +56,12 @@ from ._common import (
     category,
     csv_rows,
     header_key,
+    join_pairs,
     notes,
     parse_timestamp,
     split_pairs,
 )
+from ._export import CHUNK, CsvBuffer, ExportedTx, dumps, names_of, stamp, transactions_of
 from ._source import iter_json
 
 FORMAT_VERSION = 1
@@ -531,3 +535,121 @@ def _fast_rows(
         )
 
     return read
+
+
+# --- the writers (pennywise_core.exports picks one) ------------------------------------------
+
+
+async def write_json(
+    session: AsyncSession, group: Group, members: Sequence[Member]
+) -> AsyncIterator[str]:
+    head = {
+        "format": "pennywise",
+        "format_version": FORMAT_VERSION,
+        "group": {
+            "id": str(group.id),
+            "name": group.name,
+            "default_currency": group.default_currency,
+        },
+    }
+    parts = [dumps(head)[:-1], ',\n "members": [']
+    parts.append(
+        ",".join(
+            "\n  "
+            + dumps(
+                {
+                    "id": str(m.id),
+                    "display_name": m.display_name,
+                    "role": m.role.value,
+                    "placeholder": m.is_placeholder,
+                    "weight": format(m.weight.normalize(), "f"),
+                    "removed": m.removed_at is not None,
+                }
+            )
+            for m in members
+        )
+    )
+    parts.append('\n ],\n "transactions": [')
+    yield "".join(parts)
+    buffer: list[str] = []
+    size = 0
+    separator = "\n  "
+    async for tx in transactions_of(session, group.id, include_deleted=True):
+        text = separator + dumps(_document(tx))
+        separator = ",\n  "
+        buffer.append(text)
+        size += len(text)
+        if size >= CHUNK:
+            yield "".join(buffer)
+            buffer, size = [], 0
+    buffer.append("\n ]\n}\n")
+    yield "".join(buffer)
+
+
+def _document(tx: ExportedTx) -> dict[str, Any]:
+    params = tx.split_params
+    return {
+        "id": str(tx.id),
+        "kind": tx.kind,
+        "date": tx.date.isoformat(),
+        "description": tx.description,
+        "category": tx.category,
+        "notes": tx.notes,
+        "amount": format_amount(tx.amount, tx.currency),
+        "currency": tx.currency,
+        "paid_by": params["paid_by"],
+        "split": params["split"],
+        "entries": [
+            {
+                "member_id": str(m),
+                "paid": format_amount(paid, tx.currency),
+                "owed": format_amount(owed, tx.currency),
+            }
+            for m, paid, owed in tx.entries
+        ],
+        "deleted": tx.deleted_at is not None,
+        "deleted_at": stamp(tx.deleted_at),
+        "created_at": stamp(tx.created_at),
+        "updated_at": stamp(tx.updated_at),
+        "import_key": tx.import_key,
+    }
+
+
+async def write_csv(
+    session: AsyncSession, group: Group, members: Sequence[Member]
+) -> AsyncIterator[str]:
+    name = names_of(members)
+    out = CsvBuffer()
+    out.row(CSV_COLUMNS)
+    async for tx in transactions_of(session, group.id, include_deleted=False):
+        params = tx.split_params
+        payers = params["paid_by"]
+        paid_by = (
+            join_pairs([(name(payers[0]["member_id"]), None)])
+            if len(payers) == 1
+            else join_pairs([(name(p["member_id"]), p["amount"]) for p in payers])
+        )
+        split = params["split"]
+        value_field = SPLIT_VALUE_FIELD[SplitMode(split["mode"])]
+        out.row(
+            (
+                tx.date.isoformat(),
+                tx.description,
+                tx.category or "",
+                tx.kind,
+                format_amount(tx.amount, tx.currency),
+                tx.currency,
+                paid_by,
+                split["mode"],
+                join_pairs(
+                    [
+                        (name(e["member_id"]), e.get(value_field) if value_field else None)
+                        for e in split["entries"]
+                    ]
+                ),
+                tx.notes or "",
+            )
+        )
+        if out.full():
+            yield out.take()
+    yield out.take()

@@ -52,13 +52,16 @@ the signs turned.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TextIO
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from pennywise_core.errors import FieldError
-from pennywise_core.models import SplitMode, TransactionKind
+from pennywise_core.models import Group, Member, SplitMode, TransactionKind
 from pennywise_core.money import Currency, allocate, format_amount
 
 from ._common import (
@@ -76,6 +79,7 @@ from ._common import (
     header_key,
     notes,
 )
+from ._export import CsvBuffer, transactions_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -489,3 +493,42 @@ __all__ = [
     "is_total_label",
     "sniff",
 ]
+
+
+# --- the writer (pennywise_core.exports picks it) --------------------------------------------
+
+
+async def write_csv(
+    session: AsyncSession, group: Group, members: Sequence[Member]
+) -> AsyncIterator[str]:
+    column = {m.id: i for i, m in enumerate(members)}
+    out = CsvBuffer()
+    out.row((*ENGLISH.columns, *(m.display_name for m in members)))
+    totals: dict[str, list[int]] = {}
+    async for tx in transactions_of(session, group.id, include_deleted=False):
+        nets = [0] * len(members)
+        for member_id, paid, owed in tx.entries:
+            nets[column[member_id]] += paid - owed
+        sums = totals.setdefault(tx.currency, [0] * len(members))
+        for i, net in enumerate(nets):
+            sums[i] += net
+        cost = -tx.amount if tx.kind == "income" else tx.amount
+        out.row(
+            (
+                tx.date.isoformat(),
+                tx.description,
+                ENGLISH.payment if tx.kind == "transfer" else (tx.category or ""),
+                format_amount(cost, tx.currency),
+                tx.currency,
+                *(format_amount(n, tx.currency) for n in nets),
+            )
+        )
+        if out.full():
+            yield out.take()
+    # Splitwise's footer: a blank line, then per currency the export's date, "Total balance",
+    # a single space in Category and Cost, and each member's balance.
+    out.row(())
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    for code, sums in sorted(totals.items()):
+        out.row((today, ENGLISH.total, " ", " ", code, *(format_amount(s, code) for s in sums)))
+    yield out.take()

@@ -148,7 +148,9 @@ class TestAccess:
         assert exports.FORMATS["splitwise-csv"].extension == "csv"
 
     async def test_many_transactions_come_in_pages(self, session, monkeypatch) -> None:
-        monkeypatch.setattr(exports, "PAGE", 3)
+        from pennywise_core.imports import _export
+
+        monkeypatch.setattr(_export, "PAGE", 3)
         world: World = await make_world(session, "Bob")
         for i in range(10):  # same date: pages continue by creation time, then id
             await world.expense("1.00", description=f"t{i}")
