@@ -266,7 +266,7 @@ async def baseline_child(database: str, rows: int, workdir: Path, without_fks: b
     from sqlalchemy import text
 
     from pennywise_core import db
-    from pennywise_core.imports._engine import _IdBlock
+    from pennywise_core.imports._ids import IdBlock
     from pennywise_core.rows import Writer
     from pennywise_core.schemas import GroupCreate, MemberCreate
     from pennywise_core.services import groups, members, users
@@ -305,7 +305,7 @@ async def baseline_child(database: str, rows: int, workdir: Path, without_fks: b
             group_id, actor_id = writer.uuid(group.id), writer.uuid(actor.id)
             m0, m1, m2 = (writer.uuid(m) for m in ids[:3])
             clock = writer.timestamps(now)
-            block = _IdBlock()
+            block = IdBlock()
             batches = []
             for start in range(0, rows, 2000):
                 txs, entries = [], []

@@ -281,7 +281,7 @@ async def find_transaction_id(backend: Backend, query: str) -> str:
     if is_uuid(text):
         return text
     # All 8 characters the tables show, not 4 as for groups and members: an import's ids
-    # go up along the file (see pennywise_core.imports._engine._IdBlock), so the rows
+    # go up along the file (see pennywise_core.imports._ids.IdBlock), so the rows
     # around one share its first few characters, and a typo in a shorter start could name
     # a neighbour; in the first 8 no one typo can.
     if len(text) < 8 or any(c not in "0123456789abcdef-" for c in text):

@@ -75,7 +75,9 @@ from __future__ import annotations
 
 from ._common import ImportOptions
 from ._detect import detect
-from ._engine import (
+from ._engine import run
+from ._formats import FORMATS
+from ._report import (
     CurrencyTotal,
     ImportBalance,
     ImportedMember,
@@ -83,9 +85,7 @@ from ._engine import (
     InvalidRow,
     KeptInNotes,
     Progress,
-    run,
 )
-from ._formats import FORMATS
 from .bank import BankMapping
 
 __all__ = [

@@ -16,7 +16,7 @@ SAVEPOINT, after the placeholders they name. Writing stops, and the SAVEPOINT is
 back, the moment the import cannot succeed: a bad row, a member's import that needs new
 people, an import key taken (by a concurrent import, or because the file names a row twice
 in different batches; a key this import wrote is told from the group's by its transaction
-id, see :meth:`_Run._tuples`). The rest of the file is then only validated, so every bad row
+id, see :class:`._ids.IdBlock`). The rest of the file is then only validated, so every bad row
 is still reported, and the outcome is the one it would be had nothing been written before
 the last row was read. A dry run writes nothing.
 
@@ -31,15 +31,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import hashlib
 import json
-import secrets
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from decimal import Decimal
-from typing import IO, Any, BinaryIO, Literal
+from collections.abc import Callable, Iterable
+from typing import IO, Any, BinaryIO
 
 import pydantic
 from sqlalchemy import String, any_, bindparam, func, select
@@ -86,204 +82,21 @@ from ._common import (
     shown,
 )
 from ._detect import detect
+from ._directory import Directory, NewMember
 from ._formats import parser_class
+from ._ids import IdBlock
+from ._report import (
+    CurrencyTotal,
+    ImportBalance,
+    ImportedMember,
+    ImportReport,
+    InvalidRow,
+    KeptInNotes,
+    Progress,
+)
 from ._source import Source, decoding_error
 
 _CACHE_LIMIT = 4096
-
-
-# --- options, progress and the report -------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """Reported after every batch: the phase, rows handled so far, bytes read so far."""
-
-    phase: Literal["validate", "write"]
-    rows: int
-    bytes_read: int
-
-
-class ImportedMember(pydantic.BaseModel):
-    display_name: str
-    member_id: uuid.UUID | None
-    """None in a dry run: the member does not exist yet."""
-    role: Role
-    weight: str
-
-
-class CurrencyTotal(pydantic.BaseModel):
-    currency: str
-    transactions: int
-    expenses: str
-    income: str
-    transfers: str
-
-
-class ImportBalance(pydantic.BaseModel):
-    member_id: uuid.UUID | None
-    display_name: str
-    currency: str
-    balance: str
-
-
-class KeptInNotes(pydantic.BaseModel):
-    """A field of the source that Pennywise cannot act on yet (a recurrence rule, the
-    original amount of a converted expense), kept in the transactions' notes."""
-
-    field: str
-    """The source's name for it (``recurrenceRule``, ``repeat``, ``originalAmount``…)."""
-    transactions: int
-    """Created transactions (dry run: that would be) whose notes keep it."""
-    rows: list[int]
-    """The first rows of the file that carry it (at most 10)."""
-
-
-class InvalidRow(pydantic.BaseModel):
-    """A bad cell of a row that ``skip_invalid`` left out: where it is, and what is wrong."""
-
-    row: int | None
-    """The row as the file numbers it (a CSV's header is row 1; a JSON item's position)."""
-    column: str | None
-    """The column (CSV) or field (JSON) as the file names it; None: the whole row."""
-    message: str
-    """The value and the reason, as the error of an all-or-nothing import says it."""
-
-
-class ImportReport(pydantic.BaseModel):
-    """What an import did, or (``dry_run``) would do."""
-
-    format: str
-    dry_run: bool
-    rows: int
-    """Transactions read from the file."""
-    created: int
-    """Transactions created (dry run: that would be created)."""
-    already_imported: int
-    """Rows whose import key is already in the group: skipped (idempotent re-runs)."""
-    skipped: int
-    """Rows that are not transactions (e.g. a zero amount)."""
-    new_members: list[ImportedMember]
-    totals: list[CurrencyTotal]
-    """Per currency, the sums of what is created, by kind."""
-    balances: list[ImportBalance]
-    """Every balance the import touches, as it is after the import."""
-    warnings: list[str]
-    invalid: int = 0
-    """Bad rows left out (``skip_invalid``; without it a bad row fails the import)."""
-    invalid_rows: list[InvalidRow] = []
-    """Each bad cell of those rows, in the file's order (up to ``error_limit``)."""
-    kept_in_notes: list[KeptInNotes] = []
-    """What the file says that Pennywise cannot act on yet, kept in the notes, per field."""
-
-
-# --- members --------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _NewMember:
-    id: uuid.UUID
-    name: str
-    weight: Decimal
-    role: Role
-    removed: bool
-    registered: bool
-    eager: bool
-
-
-class _Directory:
-    """Who a ref in the file is: a member of the group, or a placeholder to create."""
-
-    def __init__(
-        self,
-        members: list[Member],
-        member_map: Mapping[str, uuid.UUID],
-        warn: Callable[[str], None],
-    ) -> None:
-        self._warn = warn
-        self.current = {m.id for m in members if m.removed_at is None}
-        self.names: dict[uuid.UUID, str] = {m.id: m.display_name for m in members}
-        self.order: dict[uuid.UUID, int] = {m.id: i for i, m in enumerate(members)}
-        self._by_name = {m.display_name.casefold(): m.id for m in members if m.removed_at is None}
-        errors = [
-            FieldError(("member_map", name), f"{member_id} is not a current member of this group")
-            for name, member_id in member_map.items()
-            if member_id not in self.current
-        ]
-        if errors:
-            raise ValidationError(str(errors[0]), errors)
-        self._map = {name.strip().casefold(): member_id for name, member_id in member_map.items()}
-        self._decls: dict[str, MemberDecl] = {}
-        self._refs: dict[str, uuid.UUID] = {}
-        self.new: dict[str, _NewMember] = {}
-        # Members by a small index, for the hot path (ints hash fast, UUIDs do not).
-        self.ref_index: dict[str, int] = {}
-        """``{ref: index}`` of every ref resolved so far."""
-        self.ids: list[uuid.UUID] = []
-        """The member of each index."""
-        self.id_text: list[str] = []
-        """``str(member id)`` of each index."""
-        self._index: dict[uuid.UUID, int] = {}
-
-    def declare(self, decl: MemberDecl) -> None:
-        self._decls[decl.ref] = decl
-        if decl.eager:
-            self.resolve(decl.ref)
-
-    def resolve(self, ref: str) -> uuid.UUID:
-        found = self._refs.get(ref)
-        if found is not None:
-            return found
-        if ref.startswith(MEMBER_REF):
-            member_id = uuid.UUID(ref.removeprefix(MEMBER_REF))
-            if member_id not in self.current:
-                raise ValidationError.at(
-                    "member", f"{member_id} is not a current member of this group"
-                )
-            self._refs[ref] = member_id
-            return member_id
-        decl = self._decls.get(ref)
-        name = decl.name if decl is not None else ref
-        key = name.casefold()
-        matched = self._map.get(key) or self._by_name.get(key)
-        if matched is None:
-            planned = self.new.get(key)
-            if planned is None:
-                planned = _NewMember(
-                    id=uuid.uuid4(),
-                    name=name,
-                    weight=decl.weight if decl else Decimal(1),
-                    role=decl.role if decl else Role.MEMBER,
-                    removed=decl.removed if decl else False,
-                    registered=decl.registered if decl else False,
-                    eager=decl.eager if decl else False,
-                )
-                self.new[key] = planned
-                self.names[planned.id] = name
-                self.order[planned.id] = len(self.order)
-                if planned.registered:
-                    self._warn(
-                        f"{name} was a registered user in the file but matches no member of "
-                        "this group; added as a placeholder (invite them to claim it)"
-                    )
-            matched = planned.id
-        self._refs[ref] = matched
-        return matched
-
-    def index_of(self, ref: str) -> int:
-        """The index of the member ``ref`` resolves to (see :meth:`resolve`)."""
-        found = self.ref_index.get(ref)
-        if found is None:
-            found = self.ref_index[ref] = self.member_index(self.resolve(ref))
-        return found
-
-    def member_index(self, member_id: uuid.UUID) -> int:
-        found = self._index.get(member_id)
-        if found is None:
-            found = self._index[member_id] = len(self.ids)
-            self.ids.append(member_id)
-            self.id_text.append(str(member_id))
-        return found
 
 
 # --- the engine -----------------------------------------------------------------------------
@@ -305,7 +118,7 @@ class _Run:
         actor: User,
         group_id: uuid.UUID,
         parser: BaseParser,
-        directory: _Directory,
+        directory: Directory,
         options: ImportOptions,
         *,
         dry_run: bool,
@@ -358,7 +171,7 @@ class _Run:
         self.written = 0
         self._pending: asyncio.Task[None] | None = None
         self._placed: set[uuid.UUID] = set()
-        self._ids = _IdBlock()
+        self._ids = IdBlock()
         self._builder = (
             None
             if self.writer is None
@@ -524,7 +337,7 @@ class _Run:
         self, rows: list[tuple[Record, list[tuple[int, int, int]], str]]
     ) -> tuple[list[TxRow], list[EntryRow]]:
         """The rows to insert, from :class:`~pennywise_core.rows.RowBuilder` (the one that
-        ``transactions.create`` uses), with ids from the import's :class:`_IdBlock`."""
+        ``transactions.create`` uses), with ids from the import's :class:`IdBlock`."""
         writer, builder = self.writer, self._builder
         assert writer is not None
         assert builder is not None
@@ -585,7 +398,7 @@ class _Run:
             )
         await self.session.flush()
 
-    def new_members(self) -> list[_NewMember]:
+    def new_members(self) -> list[NewMember]:
         """The placeholders to create: every one planned, or (``skip_invalid``) those a kept
         row names and those the file declares eagerly."""
         planned = self.directory.new.values()
@@ -924,70 +737,6 @@ class _Run:
         )
 
 
-class _IdBlock:
-    """The import's transaction ids: UUIDs (version 4 layout) that go up along the file
-    from a random start, recognised later without being kept (memory does not grow with
-    the file).
-
-    Of row ``k``'s id, the first 32 bits — the 8 hex digits the CLI names a transaction by
-    (``tx show 3f2a9c1e``) — are ``p + 257·k (mod 2**32)``, from a random ``p`` below
-    ``2**31``:
-
-    * they differ for every row (257 is odd: for the first ``2**32`` rows);
-    * they go up (for at least the first 8.3 million rows; past ``2**32`` they start again
-      from 0 and go up again), so every index keyed by the id (the transactions' and the
-      entries' primary keys) takes each row next to the one before: appends, where ids all
-      over the key space would touch pages all over indexes that outgrow the cache (at 1M
-      rows that cost the SQLite import a third of its speed and the PostgreSQL one a fifth);
-    * until they wrap, no two of them are one mistyped or two neighbouring swapped hex
-      digits apart: those change the number by ``d·16**i`` or ``d·15·16**i`` with
-      ``0 < |d| < 16``, never a multiple of 257 (a prime). (Digits swapped four places
-      apart can be: ``16**4 ≡ 1 (mod 257)``.) Their first few digits, though, are shared
-      by the rows around them, which is why the CLI takes all 8.
-
-    The other 90 bits are a keyed hash of ``k`` (BLAKE2b, a random key per import), so the
-    rest of the id looks random, and :meth:`__contains__` recognises an id by computing it
-    again for the ``k`` its first 32 bits give.
-    """
-
-    _STEP = 257
-    _STEP_INV = pow(_STEP, -1, 1 << 32)
-    _TAIL_BITS = 90
-
-    def __init__(self) -> None:
-        self.prefix = secrets.randbits(31)
-        self._key = secrets.token_bytes(16)
-        self.count = 0
-
-    @staticmethod
-    def _spread(x: int) -> int:
-        """122 bits → a UUID: version 4 at bits 76..79, the RFC 9562 variant at 62..63."""
-        high, middle, low = x >> 74, (x >> 62) & 0xFFF, x & ((1 << 62) - 1)
-        return (high << 80) | (0x4 << 76) | (middle << 64) | (0b10 << 62) | low
-
-    @staticmethod
-    def _gather(u: int) -> int:
-        return ((u >> 80) << 74) | (((u >> 64) & 0xFFF) << 62) | (u & ((1 << 62) - 1))
-
-    def _x(self, k: int) -> int:
-        """Row ``k``'s 122 free bits."""
-        digest = hashlib.blake2b(k.to_bytes(8, "big"), key=self._key, digest_size=12).digest()
-        tail = int.from_bytes(digest, "big") >> (96 - self._TAIL_BITS)
-        return (((self.prefix + k * self._STEP) & 0xFFFFFFFF) << self._TAIL_BITS) | tail
-
-    def take(self, n: int) -> list[str]:
-        """The next ``n`` ids, as 32 hex digits."""
-        first = self.count
-        self.count += n
-        x, spread = self._x, self._spread
-        return [f"{spread(x(k)):032x}" for k in range(first, first + n)]
-
-    def __contains__(self, value: uuid.UUID) -> bool:
-        x = self._gather(value.int)
-        k = (((x >> self._TAIL_BITS) - self.prefix) * self._STEP_INV) & 0xFFFFFFFF
-        return k < self.count and value.version == 4 and self._x(k) == x
-
-
 def _row_of(error: FieldError) -> int:
     loc = error.loc
     return loc[1] if len(loc) > 1 and loc[0] == "row" and isinstance(loc[1], int) else 0
@@ -1082,7 +831,7 @@ async def run(
                 )
             ).all()
         )
-        directory = _Directory(members, options.member_map, warn)
+        directory = Directory(members, options.member_map, warn)
         context = ParseContext(
             group_currency=found.group.default_currency,
             currency=options.currency,

@@ -18,7 +18,7 @@ from pennywise_core.errors import (
     ValidationError,
 )
 from pennywise_core.imports import ImportOptions
-from pennywise_core.imports._engine import _IdBlock
+from pennywise_core.imports._ids import IdBlock
 from pennywise_core.models import Activity, Role, Transaction
 from pennywise_core.rows import WriteConflict, Writer
 from tests.imports.helpers import (
@@ -123,7 +123,7 @@ class TestIdempotency:
 
 class TestIdBlock:
     def test_no_two_short_ids_are_one_typo_apart(self) -> None:
-        prefixes = [i[:8] for i in _IdBlock().take(3000)]
+        prefixes = [i[:8] for i in IdBlock().take(3000)]
         taken = set(prefixes)
         digits = "0123456789abcdef"
         for prefix in prefixes:
@@ -135,7 +135,7 @@ class TestIdBlock:
                 assert swapped == prefix or swapped not in taken
 
     def test_ids_wrap_around_instead_of_outgrowing_a_uuid(self) -> None:
-        block = _IdBlock()
+        block = IdBlock()
         block.prefix = 2**32 - 3 * 257  # as if 8 million rows had gone before
         ids = [uuid.UUID(i) for i in block.take(6)]
         assert [i.version for i in ids] == [4] * 6
@@ -143,14 +143,14 @@ class TestIdBlock:
         assert all(i in block for i in ids)
 
     def test_recognises_its_own_ids_only(self) -> None:
-        block, other = _IdBlock(), _IdBlock()
+        block, other = IdBlock(), IdBlock()
         ours = [uuid.UUID(i) for i in block.take(500)]
         theirs = [uuid.UUID(i) for i in other.take(500)]
         assert all(i in block for i in ours)
         assert not any(i in block for i in theirs)
         assert not any(uuid.uuid4() in block for _ in range(2000))
         # An id of a later row than the block has handed out is not one of its own yet.
-        later = _IdBlock()
+        later = IdBlock()
         later.prefix, later._key = block.prefix, block._key
         assert uuid.UUID(later.take(501)[-1]) not in block
 
