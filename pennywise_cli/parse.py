@@ -19,6 +19,8 @@ from typing import Any
 
 import typer
 
+from pennywise_core.vocabulary import SPLIT_VALUE_FIELD, SplitMode
+
 JSON = dict[str, Any]
 
 _NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
@@ -171,9 +173,6 @@ def parse_split(
     return None
 
 
-_VALUE_FIELD = {"shares": "shares", "percent": "percent", "exact": "amount"}
-
-
 def build_split(spec: SplitSpec, members: Sequence[JSON], member_id: Callable[[str], str]) -> JSON:
     """The API's ``split`` for ``spec``; ``member_id`` resolves a typed name to an id."""
     if spec.mode == "adjustment":
@@ -188,11 +187,11 @@ def build_split(spec: SplitSpec, members: Sequence[JSON], member_id: Callable[[s
         for mid in ids:
             entry: JSON = {"member_id": mid}
             if extras.get(mid) is not None:
-                entry["amount"] = extras[mid]
+                entry[SPLIT_VALUE_FIELD[SplitMode.ADJUSTMENT] or "amount"] = extras[mid]
             entries.append(entry)
         return {"mode": "adjustment", "entries": entries}
     assert spec.entries is not None
-    field = _VALUE_FIELD.get(spec.mode)
+    field = SPLIT_VALUE_FIELD[SplitMode(spec.mode)]
     entries = []
     for pair in spec.entries:
         entry = {"member_id": member_id(pair.name)}

@@ -54,8 +54,6 @@ def _import_format(value: str | None) -> str | None:
     return name
 
 
-
-
 # --- reading the options --------------------------------------------------------------------
 
 
