@@ -289,16 +289,10 @@ async def find_transaction_id(backend: Backend, query: str) -> str:
             f"{query!r} is not a transaction id: give the id, or its first 8 characters "
             "as `pennywise tx list` shows them"
         )
-    matches: list[str] = []
-    cursor: str | None = None
-    while True:
-        page = await backend.list_transactions(
-            {"deleted": "include"}, limit=PAGE_SIZE, cursor=cursor
-        )
-        matches += [t["id"] for t in page["items"] if t["id"].startswith(text)]
-        cursor = page["next_cursor"]
-        if len(matches) > 1 or cursor is None:
-            break
+    # One page of at most two, found by the id range on the server (?id_prefix=), in
+    # either mode: one match, none, or "several".
+    page = await backend.list_transactions({"id_prefix": text, "deleted": "include"}, limit=2)
+    matches: list[str] = [t["id"] for t in page["items"]]
     if not matches:
         raise NameNotFoundError(f"no transaction id starts with {query!r}")
     if len(matches) > 1:

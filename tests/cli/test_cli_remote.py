@@ -418,3 +418,51 @@ class TestLazy:
                 env=env,
             )
             assert done.stdout.strip().splitlines()[-1] == loaded, (args, done.stderr)
+
+
+class TestTxByIdPrefix:
+    """``tx show 3f2a9c1e`` asks the server for that id's start (``?id_prefix=``), one page
+    of at most two, instead of paging through every transaction of every group."""
+
+    def test_one_request_by_id_prefix(
+        self, fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from pennywise_cli.backends.local import LocalBackend
+        from pennywise_cli.commands.tx import find_transaction_id
+
+        served = RemoteServer(fresh_database_url)
+        try:
+            monkeypatch.setattr(remote, "make_transport", served.transport)
+            monkeypatch.setenv("PENNYWISE_DATABASE_URL", fresh_database_url)
+            local = Cli(mode="local")
+            local("group", "create", "Trip", "--currency", "EUR")
+            made = [local("tx", "add", "Trip", f"{i + 1}.00", f"T{i}") for i in range(5)]
+            local("tx", "delete", made[0]["id"])
+
+            async def lookups() -> list[tuple[str, list[tuple[dict[str, Any], int]]]]:
+                async with LocalBackend(fresh_database_url) as backend:
+                    me = await backend.whoami()
+                monkeypatch.setenv(
+                    "PENNYWISE_TOKEN", served.token_for(SimpleNamespace(id=uuid.UUID(me["id"])))
+                )
+                found = []
+                async with remote.RemoteBackend(API_URL) as backend:
+                    calls: list[tuple[dict[str, Any], int]] = []
+                    real = backend.list_transactions
+
+                    async def recorded(filters: dict[str, Any], **kwargs: Any) -> Any:
+                        calls.append((dict(filters), kwargs.get("limit", 50)))
+                        return await real(filters, **kwargs)
+
+                    monkeypatch.setattr(backend, "list_transactions", recorded)
+                    for tx in (made[0], made[3]):
+                        found.append((await find_transaction_id(backend, tx["id"][:8]), calls[:]))
+                        calls.clear()
+                return found
+
+            found = asyncio.run(lookups())
+        finally:
+            served.close()
+        for (tx_id, calls), tx in zip(found, (made[0], made[3]), strict=True):
+            assert tx_id == tx["id"]  # a deleted one too
+            assert calls == [({"id_prefix": tx["id"][:8], "deleted": "include"}, 2)]
