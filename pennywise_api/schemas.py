@@ -49,6 +49,7 @@ class GoogleSignIn(BaseModel):
 
 # --- imports --------------------------------------------------------------------------------
 
+
 class BankMappingIn(BankMapping):
     # The core's BankMapping under the name the API (and so the SDK) has always given it.
     __doc__ = BankMapping.__doc__

@@ -84,7 +84,7 @@ from pennywise_client._generated.api.transactions import (
     transactions_restore,
     transactions_update,
 )
-from pennywise_client._generated.api.users import users_me, users_summary
+from pennywise_client._generated.api.users import users_me, users_summary, users_update_me
 from pennywise_client._generated.models import (
     ActivityRead,
     ApiTokenCreate,
@@ -119,6 +119,8 @@ from pennywise_client._generated.models import (
     TransactionUpdate,
     UserCreate,
     UserRead,
+    UserRenamed,
+    UserUpdate,
     VerifyReport,
 )
 from pennywise_client._generated.models.api_token_create_scope import ApiTokenCreateScope
@@ -423,6 +425,12 @@ class UserCalls:
     def me() -> Call[UserRead]:
         """The account the token belongs to."""
         return Call(users_me)
+
+    @staticmethod
+    def update_me(*, display_name: str) -> Call[UserRenamed]:
+        """Rename yourself: your account, and your member in each of your groups where it
+        still has the old name (``unchanged_in``: the groups where it was kept)."""
+        return Call(users_update_me, {"body": UserUpdate(display_name=display_name)})
 
     @staticmethod
     def summary(

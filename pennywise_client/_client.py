@@ -254,11 +254,13 @@ class AsyncAuth(_AsyncResource):
 
 class Users(_Resource):
     me = _sync(UserCalls.me)
+    update_me = _sync(UserCalls.update_me)
     summary = _sync(UserCalls.summary)
 
 
 class AsyncUsers(_AsyncResource):
     me = _async(UserCalls.me)
+    update_me = _async(UserCalls.update_me)
     summary = _async(UserCalls.summary)
 
 

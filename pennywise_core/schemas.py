@@ -204,6 +204,20 @@ class UserRead(Output):
     created_at: dt.datetime
 
 
+class UserUpdate(Input):
+    """What you may change of your account: your display name."""
+
+    display_name: Name
+
+
+class UserRenamed(Output):
+    """Your account after a rename, and the groups where your member kept its old name
+    (another member there has the new one, or your role may not rename members)."""
+
+    user: UserRead
+    unchanged_in: list[str]
+
+
 # --- groups and members ---------------------------------------------------------------
 
 

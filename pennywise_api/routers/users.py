@@ -7,10 +7,11 @@ from typing import Literal
 
 from fastapi import APIRouter
 
-from pennywise_api.deps import ReadUser, SessionDep
+from pennywise_api.deps import ReadUser, SessionDep, WriteUser
 from pennywise_api.responses import problem_responses
-from pennywise_core.schemas import IsoDate, SummaryRead, UserRead
+from pennywise_core.schemas import IsoDate, SummaryRead, UserRead, UserRenamed, UserUpdate
 from pennywise_core.services import summary as summaries
+from pennywise_core.services import users
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -19,6 +20,15 @@ router = APIRouter(prefix="/users", tags=["users"])
 async def me(user: ReadUser) -> UserRead:
     """The account the token belongs to."""
     return UserRead.model_validate(user)
+
+
+@router.patch("/me", name="update_me", responses=problem_responses(401, 403, 422))
+async def update_me(data: UserUpdate, session: SessionDep, user: WriteUser) -> UserRenamed:
+    """Rename yourself: groups you create from now on use the name, and in each of your
+    groups your member is renamed too where it still has the old name (`unchanged_in`
+    lists the groups where it was kept)."""
+    kept = await users.rename(session, user, data.display_name)
+    return UserRenamed(user=UserRead.model_validate(user), unchanged_in=kept)
 
 
 @router.get("/me/summary", name="summary", responses=problem_responses(401, 404, 422))

@@ -46,7 +46,7 @@ class Backend(Protocol):
 
     async def whoami(self) -> JSON: ...
     async def set_display_name(self, name: str) -> JSON:
-        """Rename yourself (local mode): ``{"user": UserRead, "unchanged_in": [group names]}``,
+        """Rename yourself: ``{"user": UserRead, "unchanged_in": [group names]}``,
         the groups where your member keeps the old name (see ``users.rename``)."""
         ...
 

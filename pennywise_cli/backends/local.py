@@ -44,6 +44,7 @@ from pennywise_core.schemas import (
     TransactionFilter,
     TransactionUpdate,
     UserRead,
+    UserUpdate,
 )
 from pennywise_core.services import (
     activity,
@@ -173,8 +174,7 @@ class LocalBackend:
         return _dump(UserRead.model_validate(self.user))
 
     async def set_display_name(self, name: str) -> JSON:
-        valid = _input(MemberUpdate, {"display_name": name}).display_name
-        assert valid is not None
+        valid = _input(UserUpdate, {"display_name": name}).display_name
         kept = await users.rename(self.session, self.user, valid)
         return {"user": await self.whoami(), "unchanged_in": kept}
 

@@ -341,10 +341,7 @@ class RemoteBackend:
         return _json(await self._call(lambda: self.pw.users.me()))
 
     async def set_display_name(self, name: str) -> JSON:
-        raise WrongModeError(
-            "on a server your name is your account's, and the API cannot change it yet: "
-            "`pennywise config set name` renames the local user (local mode)"
-        )
+        return _json(await self._call(lambda: self.pw.users.update_me(display_name=name)))
 
     # --- groups ---------------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 """``pennywise config``: what this CLI uses, and your name in it.
 
-``pennywise config set name "Ann Smith"`` renames the local user (local mode): the groups
-you create from now on, and your member in your groups where it still has the old name.
+``pennywise config set name "Ann Smith"`` renames you (the local user, or on a server your
+account): the groups you create from now on, and your member in your groups where it still
+has the old name.
 The first run names the local user after the login name and says how to change it.
 Tables call you "you" whatever the name; machine formats (JSON, CSV) carry the name.
 """
@@ -34,7 +35,8 @@ def set_(
     *,
     fmt: FormatOption = None,
 ) -> None:
-    """Set a setting: `name` is your display name (local mode)."""
+    """Set a setting: `name` is your display name (the local user's, or on a server your
+    account's), and your member's in your groups where it still has the old one."""
 
     async def work(backend: Backend) -> JSON:
         return await backend.set_display_name(value)

@@ -57,6 +57,7 @@ ROLE_MATRIX: dict[str, Role | None] = {
     f"POST {API}/invites/accept": None,
     f"POST {API}/invites/{{invite_id}}/accept": None,
     f"POST {API}/invites/{{invite_id}}/decline": None,
+    f"PATCH {API}/users/me": None,
     f"POST {API}/auth/logout-all": None,
     f"POST {API}/auth/password": None,
     f"POST {API}/auth/api-tokens": None,

@@ -97,7 +97,7 @@ class TestGroupNames:
 
 
 class TestYou:
-    """Item 3: tables call the caller "you"; `config set name` renames the local user."""
+    """Item 3: tables call the caller "you"; `config set name` renames you, in both modes."""
 
     def test_tables_say_you_and_csv_keeps_the_name(self, cli: Cli, lisbon: dict[str, str]) -> None:
         table = cli.run("balances", "Lisbon", "--format", "table").stdout
@@ -110,12 +110,9 @@ class TestYou:
         assert "you" in cli.run("tx", "list", "Lisbon", "--format", "table").stdout
         assert "Ann" in cli.run("balances", "Lisbon", "--format", "csv").stdout
 
-    def test_config_set_name_renames_the_local_user(self, cli: Cli) -> None:
+    def test_config_set_name_renames_you(self, cli: Cli) -> None:
+        """The local user, or (remote mode, PATCH /users/me) your account."""
         cli("group", "create", "Lisbon")
-        if cli.mode == "remote":
-            result = cli.fails("config", "set", "name", "Ann Smith", code=errors.USER_ERROR)
-            assert "local" in result.stderr
-            return
         assert cli("config", "set", "name", "Ann Smith")["display_name"] == "Ann Smith"
         assert [m["display_name"] for m in cli("member", "list", "Lisbon")] == ["Ann Smith"]
         assert cli("config", "show")["name"] == "Ann Smith"

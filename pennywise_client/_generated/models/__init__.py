@@ -84,6 +84,8 @@ from .transactions_list_deleted import TransactionsListDeleted
 from .transfer_read import TransferRead
 from .user_create import UserCreate
 from .user_read import UserRead
+from .user_renamed import UserRenamed
+from .user_update import UserUpdate
 from .users_summary_by import UsersSummaryBy
 from .verify_report import VerifyReport
 
@@ -172,6 +174,8 @@ __all__ = (
     "TransferRead",
     "UserCreate",
     "UserRead",
+    "UserRenamed",
+    "UserUpdate",
     "UsersSummaryBy",
     "VerifyReport",
 )
