@@ -126,7 +126,7 @@ def lint(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy: pennywise_core strictly (see [tool.mypy] overrides), the other packages not."""
+    """mypy, strict on all four packages (see [tool.mypy] overrides) but the generated SDK."""
     install(session, "typing")
     session.run("mypy", *PACKAGES, *session.posargs)
 

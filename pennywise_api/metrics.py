@@ -200,7 +200,7 @@ def _forget_dead_workers(directory: Path) -> None:
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
-            multiprocess.mark_process_dead(pid, str(directory))
+            multiprocess.mark_process_dead(pid, str(directory))  # type: ignore[no-untyped-call]
         except PermissionError:
             pass
 
@@ -213,7 +213,8 @@ def exposition() -> bytes:
         return generate_latest(REGISTRY)
     _forget_dead_workers(Path(directory))
     registry = CollectorRegistry()
-    multiprocess.MultiProcessCollector(registry, path=directory)
+    # prometheus_client's multiprocess module has no annotations (its other modules do).
+    multiprocess.MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
     return generate_latest(registry)
 
 

@@ -16,6 +16,7 @@ import typer
 
 if TYPE_CHECKING:
     from pennywise_cli.backends import Backend
+    from pennywise_cli.backends.remote import RemoteBackend
 
 T = TypeVar("T")
 
@@ -65,7 +66,7 @@ def call(ctx: typer.Context, work: Callable[[Backend], Awaitable[T]]) -> T:
     return run_async(main())
 
 
-def call_remote(ctx: typer.Context, what: str, work: Callable[[Any], Awaitable[T]]) -> T:
+def call_remote(ctx: typer.Context, what: str, work: Callable[[RemoteBackend], Awaitable[T]]) -> T:
     """Run ``work`` with the remote backend; ``what`` names the command for the error."""
     from pennywise_cli.errors import WrongModeError
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pennywise_cli.output import Column, FormatOption, emit_record, say
 from pennywise_cli.runtime import call_remote, options
+
+if TYPE_CHECKING:
+    from pennywise_cli.backends.remote import RemoteBackend
 
 JSON = dict[str, Any]
 
@@ -60,7 +63,7 @@ def login(
             email = typer.prompt("Email")
         password = typer.prompt("Password", hide_input=True)
 
-    async def work(backend: Any) -> JSON:
+    async def work(backend: RemoteBackend) -> JSON:
         return await backend.login(email, password)
 
     user = call_remote(ctx, "login", work)
@@ -71,7 +74,7 @@ def login(
 def logout(ctx: typer.Context, *, fmt: FormatOption = None) -> None:
     """End the session with the server and forget its tokens here."""
 
-    async def work(backend: Any) -> bool:
+    async def work(backend: RemoteBackend) -> bool:
         return await backend.logout()
 
     api_url = options(ctx).api_url

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pennywise_cli.output import Column, FormatOption, emit, emit_record, say, short_id
 from pennywise_cli.resolve import is_uuid, pick
 from pennywise_cli.runtime import call_remote
+
+if TYPE_CHECKING:
+    from pennywise_cli.backends.remote import RemoteBackend
 
 JSON = dict[str, Any]
 
@@ -48,7 +51,7 @@ def create(
 ) -> None:
     """Create a token. It is printed this once (field `token`): keep it secret."""
 
-    async def work(backend: Any) -> JSON:
+    async def work(backend: RemoteBackend) -> JSON:
         return await backend.create_api_token(
             {"name": name, "scope": scope.value, "expires_in_days": days}
         )
@@ -62,7 +65,7 @@ def create(
 def list_(ctx: typer.Context, *, fmt: FormatOption = None) -> None:
     """Your tokens (never the tokens themselves)."""
 
-    async def work(backend: Any) -> list[JSON]:
+    async def work(backend: RemoteBackend) -> list[JSON]:
         return await backend.list_api_tokens()
 
     emit(call_remote(ctx, "token list", work), fmt, columns=TOKEN_COLUMNS)
@@ -79,7 +82,7 @@ def revoke(
 ) -> None:
     """Revoke a token: it stops working at once."""
 
-    async def work(backend: Any) -> JSON:
+    async def work(backend: RemoteBackend) -> JSON:
         listed = await backend.list_api_tokens()
         if is_uuid(token):
             found = pick("token", token, listed, label=lambda t: str(t["name"]))

@@ -207,7 +207,8 @@ def _description(tx: JSON) -> str:
     marks = [tx["kind"]] if tx["kind"] != "expense" else []
     if tx["deleted"]:
         marks.append("deleted")
-    return tx["description"] + (f" ({', '.join(marks)})" if marks else "")
+    description: str = tx["description"]
+    return description + (f" ({', '.join(marks)})" if marks else "")
 
 
 def tx_columns(names: Names, group_names: dict[str, str] | None = None) -> list[Column]:
