@@ -32,10 +32,12 @@ Three layers, each with one job:
    openapi-python-client from the committed ``openapi.json`` (one module per operation,
    ``sync_detailed``/``asyncio_detailed``, attrs models), never edited by hand.
    ``python -m pennywise_client._regenerate`` rewrites it reproducibly (pinned generator
-   and ruff versions, ``pennywise_client/generator.yaml``); ``tests/client/
-   test_generated_is_current.py`` fails when it is stale. Because every SDK method goes
-   through a generated function, a change of the API's paths, parameters or shapes
-   shows up as a regenerated diff and a failing type check or test, not as silent drift.
+   and ruff versions, ``pennywise_client/generator.yaml``); ``nox -s client_check``
+   (``_regenerate.py --check``) fails when it is stale. Because every SDK method but the
+   streamed download goes through a generated function, a change of the API's paths,
+   parameters or shapes shows up as a regenerated diff and a failing type check or test,
+   not as silent drift; the download's request is checked against the generated
+   endpoint's by a test.
 
 2. ``pennywise_client._http``: an ``httpx.Client`` subclass handed to the generated
    client (``set_httpx_client``/``set_async_httpx_client``), so the cross-cutting concerns
@@ -48,15 +50,22 @@ Three layers, each with one job:
    with ``raise_on_unexpected_status=True``: an undocumented status is an error, never a
    silent ``None``.
 
-3. ``pennywise_client._calls`` and ``pennywise_client._client``: the facade. Each
-   method is written once in ``_calls`` (arguments checked and converted: ids, decimal
-   strings, dates, nested ``split``/``paid_by`` dicts) and returns a description of the
-   generated call; the sync and async namespaces wrap the same functions, so they have
-   the same names and signatures. An upload (``imports.run``) opens its file only while
-   the call runs; a download (``exports.download``) takes the generated endpoint's
-   request but streams the body to its destination, through the same retrying client.
-   Every operation whose endpoint takes ``Idempotency-Key`` gets a fresh key per call
-   (or the caller's ``idempotency_key=``), which its retries reuse. Paginated lists
+3. The facade, one module per noun as ``pennywise_client/resources/<noun>.py`` (``auth``,
+   ``users``, ``groups``… ``exports``): each holds the noun's methods, written once as
+   functions (arguments checked and converted: ids, decimal strings, dates, nested
+   ``split``/``paid_by`` dicts) that return a description of the generated call, and the
+   noun's two namespaces (``Groups`` and ``AsyncGroups``), which wrap those same
+   functions, so the twins have the same names and signatures. What every noun shares is
+   ``pennywise_client._resource``: the descriptions (``Call``, ``Paged``), the argument
+   conversions, the wrappers (``_sync``/``_async``…), the namespace bases and the pagers.
+   ``pennywise_client._files`` holds the files in and out: an upload (``imports.run``)
+   opens its file only while the call runs; a download (``exports.download``) is a GET
+   whose path and query ``resources/exports.py`` writes, streamed to its destination
+   through the same retrying client, never held whole in memory.
+   ``pennywise_client._client`` holds the clients, :class:`Pennywise` and
+   :class:`AsyncPennywise`, which run the descriptions and wire the namespaces. Every
+   operation whose endpoint takes ``Idempotency-Key`` gets a fresh key per call (or the
+   caller's ``idempotency_key=``), which its retries reuse. Paginated lists
    (``transactions.list``, ``activity.list``) return lazy iterators that follow
    ``next_cursor``.
 
@@ -64,16 +73,10 @@ The package imports nothing from ``pennywise_core``, ``pennywise_api`` or
 ``pennywise_cli`` (an import-linter contract): only httpx and attrs.
 """
 
-from pennywise_client._calls import Downloaded
-from pennywise_client._client import (
-    API_URL_ENV,
-    TOKEN_ENV,
-    AsyncPager,
-    AsyncPennywise,
-    Pager,
-    Pennywise,
-)
+from pennywise_client._client import API_URL_ENV, TOKEN_ENV, AsyncPennywise, Pennywise
+from pennywise_client._files import Downloaded
 from pennywise_client._http import Backoff
+from pennywise_client._resource import AsyncPager, Pager
 from pennywise_client.errors import (
     APIConnectionError,
     APIStatusError,

@@ -1,42 +1,21 @@
-"""The facade: :class:`Pennywise` and :class:`AsyncPennywise`, and their resource namespaces.
+"""The clients: :class:`Pennywise` and :class:`AsyncPennywise`, wiring the namespaces.
 
-Each namespace method is a :mod:`pennywise_client._calls` function wrapped by
-:func:`_sync` / :func:`_async` (or :func:`_sync_list` / :func:`_async_list`): the signature
-and docstring are the call's, the body runs it through the client. So the sync and async
-namespaces are two lists of the same names and cannot disagree.
+Each client holds the settings, the credentials, the retrying httpx client and the
+generated client over it, and one namespace per noun (``pw.groups``…, from
+:mod:`pennywise_client.resources`). A namespace method hands its call description back to
+the client: :meth:`Pennywise._run` runs a :class:`~pennywise_client._resource.Call` with the
+generated endpoint's ``sync_detailed`` (``asyncio_detailed`` in :class:`AsyncPennywise`),
+:meth:`Pennywise._download` streams a :class:`~pennywise_client._files.Download` to disk.
 """
 
 from __future__ import annotations
 
-import functools
 import os
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from typing import Any, Concatenate, Generic, ParamSpec, Self, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
-from pennywise_client._calls import (
-    ActivityCalls,
-    AuthCalls,
-    BalanceCalls,
-    Call,
-    Download,
-    Downloaded,
-    ExportCalls,
-    GroupCalls,
-    ImportCalls,
-    InviteCalls,
-    MemberCalls,
-    Page,
-    Paged,
-    SettleUpCalls,
-    TokenCalls,
-    TransactionCalls,
-    UserCalls,
-    destination,
-    opened,
-    suggested_filename,
-)
+from pennywise_client._files import Download, Downloaded, _downloaded, destination
 from pennywise_client._generated.client import AuthenticatedClient
 from pennywise_client._generated.errors import UnexpectedStatus
 from pennywise_client._http import (
@@ -48,9 +27,35 @@ from pennywise_client._http import (
     RetryPolicy,
     connection_error,
 )
+from pennywise_client._resource import Call, opened
 from pennywise_client.errors import error_for_status
+from pennywise_client.resources import (
+    Activity,
+    AsyncActivity,
+    AsyncAuth,
+    AsyncBalances,
+    AsyncExports,
+    AsyncGroups,
+    AsyncImports,
+    AsyncInvites,
+    AsyncMembers,
+    AsyncSettleUp,
+    AsyncTokens,
+    AsyncTransactions,
+    AsyncUsers,
+    Auth,
+    Balances,
+    Exports,
+    Groups,
+    Imports,
+    Invites,
+    Members,
+    SettleUp,
+    Tokens,
+    Transactions,
+    Users,
+)
 
-P = ParamSpec("P")
 T = TypeVar("T")
 
 API_URL_ENV = "PENNYWISE_API_URL"
@@ -89,307 +94,6 @@ def _settings(base_url: str | None, token: str | None) -> tuple[str, str | None]
     # The generated paths start with /api/v1: accept the server root or the API root.
     url = url.removesuffix(_API_PREFIX)
     return url, token or os.environ.get(TOKEN_ENV) or None
-
-
-# --- lists across pages ---------------------------------------------------------------------
-
-
-class Pager(Generic[T]):
-    """Every item of a paginated list, fetching the next page when the last is used up.
-
-    Lazy: nothing is requested before iterating. ``pages()`` yields the page objects;
-    ``page(cursor)`` fetches one, for a caller that keeps the cursor itself (a UI's "more").
-    """
-
-    def __init__(self, client: Pennywise, paged: Paged[T]) -> None:
-        self._client = client
-        self._paged = paged
-
-    def page(self, cursor: str | None = None) -> Page[T]:
-        """The page at ``cursor`` (a page's ``next_cursor``; None for the first)."""
-        return self._client._run(self._paged.page(cursor))
-
-    def pages(self) -> Iterator[Page[T]]:
-        cursor: str | None = None
-        while True:
-            page = self.page(cursor)
-            yield page
-            cursor = page.next_cursor
-            if not cursor:
-                return
-
-    def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
-            yield from page.items
-
-
-class AsyncPager(Generic[T]):
-    """The ``async for`` twin of :class:`Pager`."""
-
-    def __init__(self, client: AsyncPennywise, paged: Paged[T]) -> None:
-        self._client = client
-        self._paged = paged
-
-    async def page(self, cursor: str | None = None) -> Page[T]:
-        """The page at ``cursor`` (a page's ``next_cursor``; None for the first)."""
-        return await self._client._run(self._paged.page(cursor))
-
-    async def pages(self) -> AsyncIterator[Page[T]]:
-        cursor: str | None = None
-        while True:
-            page = await self.page(cursor)
-            yield page
-            cursor = page.next_cursor
-            if not cursor:
-                return
-
-    async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.pages():
-            for item in page.items:
-                yield item
-
-
-# --- turning calls into methods -------------------------------------------------------------
-
-
-class _Resource:
-    def __init__(self, client: Pennywise) -> None:
-        self._client = client
-
-
-class _AsyncResource:
-    def __init__(self, client: AsyncPennywise) -> None:
-        self._client = client
-
-
-def _sync(spec: Callable[P, Call[T]]) -> Callable[Concatenate[_Resource, P], T]:
-    @functools.wraps(spec)
-    def method(self: _Resource, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return self._client._run(spec(*args, **kwargs))
-
-    return method
-
-
-def _async(
-    spec: Callable[P, Call[T]],
-) -> Callable[Concatenate[_AsyncResource, P], Coroutine[Any, Any, T]]:
-    @functools.wraps(spec)
-    async def method(self: _AsyncResource, /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return await self._client._run(spec(*args, **kwargs))
-
-    return method
-
-
-def _sync_list(spec: Callable[P, Paged[T]]) -> Callable[Concatenate[_Resource, P], Pager[T]]:
-    @functools.wraps(spec)
-    def method(self: _Resource, /, *args: P.args, **kwargs: P.kwargs) -> Pager[T]:
-        return Pager(self._client, spec(*args, **kwargs))
-
-    return method
-
-
-def _async_list(
-    spec: Callable[P, Paged[T]],
-) -> Callable[Concatenate[_AsyncResource, P], AsyncPager[T]]:
-    @functools.wraps(spec)
-    def method(self: _AsyncResource, /, *args: P.args, **kwargs: P.kwargs) -> AsyncPager[T]:
-        return AsyncPager(self._client, spec(*args, **kwargs))
-
-    return method
-
-
-def _sync_download(spec: Callable[P, Download]) -> Callable[Concatenate[_Resource, P], Downloaded]:
-    @functools.wraps(spec)
-    def method(self: _Resource, /, *args: P.args, **kwargs: P.kwargs) -> Downloaded:
-        return self._client._download(spec(*args, **kwargs))
-
-    return method
-
-
-def _async_download(
-    spec: Callable[P, Download],
-) -> Callable[Concatenate[_AsyncResource, P], Coroutine[Any, Any, Downloaded]]:
-    @functools.wraps(spec)
-    async def method(self: _AsyncResource, /, *args: P.args, **kwargs: P.kwargs) -> Downloaded:
-        return await self._client._download(spec(*args, **kwargs))
-
-    return method
-
-
-def _downloaded(response: httpx.Response, size: int, path: Any) -> Downloaded:
-    return Downloaded(
-        size=size,
-        media_type=response.headers.get("content-type", ""),
-        filename=suggested_filename(response.headers.get("content-disposition")),
-        path=path,
-    )
-
-
-# --- the namespaces -------------------------------------------------------------------------
-
-
-class Auth(_Resource):
-    """Accounts and sessions: ``login`` keeps the tokens on the client."""
-
-    register = _sync(AuthCalls.register)
-    login = _sync(AuthCalls.login)
-    google = _sync(AuthCalls.google)
-    refresh = _sync(AuthCalls.refresh)
-    logout = _sync(AuthCalls.logout)
-    logout_all = _sync(AuthCalls.logout_all)
-    change_password = _sync(AuthCalls.change_password)
-
-
-class AsyncAuth(_AsyncResource):
-    """Accounts and sessions: ``login`` keeps the tokens on the client."""
-
-    register = _async(AuthCalls.register)
-    login = _async(AuthCalls.login)
-    google = _async(AuthCalls.google)
-    refresh = _async(AuthCalls.refresh)
-    logout = _async(AuthCalls.logout)
-    logout_all = _async(AuthCalls.logout_all)
-    change_password = _async(AuthCalls.change_password)
-
-
-class Users(_Resource):
-    me = _sync(UserCalls.me)
-    update_me = _sync(UserCalls.update_me)
-    summary = _sync(UserCalls.summary)
-
-
-class AsyncUsers(_AsyncResource):
-    me = _async(UserCalls.me)
-    update_me = _async(UserCalls.update_me)
-    summary = _async(UserCalls.summary)
-
-
-class Groups(_Resource):
-    create = _sync(GroupCalls.create)
-    list = _sync(GroupCalls.list)
-    get = _sync(GroupCalls.get)
-    update = _sync(GroupCalls.update)
-    archive = _sync(GroupCalls.archive)
-    unarchive = _sync(GroupCalls.unarchive)
-    delete = _sync(GroupCalls.delete)
-
-
-class AsyncGroups(_AsyncResource):
-    create = _async(GroupCalls.create)
-    list = _async(GroupCalls.list)
-    get = _async(GroupCalls.get)
-    update = _async(GroupCalls.update)
-    archive = _async(GroupCalls.archive)
-    unarchive = _async(GroupCalls.unarchive)
-    delete = _async(GroupCalls.delete)
-
-
-class Members(_Resource):
-    add = _sync(MemberCalls.add)
-    list = _sync(MemberCalls.list)
-    get = _sync(MemberCalls.get)
-    update = _sync(MemberCalls.update)
-    remove = _sync(MemberCalls.remove)
-
-
-class AsyncMembers(_AsyncResource):
-    add = _async(MemberCalls.add)
-    list = _async(MemberCalls.list)
-    get = _async(MemberCalls.get)
-    update = _async(MemberCalls.update)
-    remove = _async(MemberCalls.remove)
-
-
-class Transactions(_Resource):
-    create = _sync(TransactionCalls.create)
-    list = _sync_list(TransactionCalls.list)
-    get = _sync(TransactionCalls.get)
-    update = _sync(TransactionCalls.update)
-    delete = _sync(TransactionCalls.delete)
-    restore = _sync(TransactionCalls.restore)
-
-
-class AsyncTransactions(_AsyncResource):
-    create = _async(TransactionCalls.create)
-    list = _async_list(TransactionCalls.list)
-    get = _async(TransactionCalls.get)
-    update = _async(TransactionCalls.update)
-    delete = _async(TransactionCalls.delete)
-    restore = _async(TransactionCalls.restore)
-
-
-class Balances(_Resource):
-    get = _sync(BalanceCalls.get)
-    verify = _sync(BalanceCalls.verify)
-
-
-class AsyncBalances(_AsyncResource):
-    get = _async(BalanceCalls.get)
-    verify = _async(BalanceCalls.verify)
-
-
-class SettleUp(_Resource):
-    get = _sync(SettleUpCalls.get)
-    suggest = get  # the older name
-    record = _sync(SettleUpCalls.record)
-
-
-class AsyncSettleUp(_AsyncResource):
-    get = _async(SettleUpCalls.get)
-    suggest = get  # the older name
-    record = _async(SettleUpCalls.record)
-
-
-class Activity(_Resource):
-    list = _sync_list(ActivityCalls.list)
-
-
-class AsyncActivity(_AsyncResource):
-    list = _async_list(ActivityCalls.list)
-
-
-class Tokens(_Resource):
-    create = _sync(TokenCalls.create)
-    list = _sync(TokenCalls.list)
-    revoke = _sync(TokenCalls.revoke)
-
-
-class AsyncTokens(_AsyncResource):
-    create = _async(TokenCalls.create)
-    list = _async(TokenCalls.list)
-    revoke = _async(TokenCalls.revoke)
-
-
-class Invites(_Resource):
-    create = _sync(InviteCalls.create)
-    accept = _sync(InviteCalls.accept)
-    received = _sync(InviteCalls.received)
-    accept_received = _sync(InviteCalls.accept_received)
-    decline = _sync(InviteCalls.decline)
-
-
-class AsyncInvites(_AsyncResource):
-    create = _async(InviteCalls.create)
-    accept = _async(InviteCalls.accept)
-    received = _async(InviteCalls.received)
-    accept_received = _async(InviteCalls.accept_received)
-    decline = _async(InviteCalls.decline)
-
-
-class Imports(_Resource):
-    run = _sync(ImportCalls.run)
-
-
-class AsyncImports(_AsyncResource):
-    run = _async(ImportCalls.run)
-
-
-class Exports(_Resource):
-    download = _sync_download(ExportCalls.download)
-
-
-class AsyncExports(_AsyncResource):
-    download = _async_download(ExportCalls.download)
 
 
 # --- the clients ----------------------------------------------------------------------------
@@ -500,7 +204,7 @@ class Pennywise(_Base):
 
     def _download(self, download: Download) -> Downloaded:
         size = 0
-        with self._http.stream(**download.request) as response:
+        with self._http.stream("GET", download.path, params=download.params) as response:
             with destination(download.to) as (out, path):
                 try:
                     for chunk in response.iter_bytes():
@@ -571,7 +275,7 @@ class AsyncPennywise(_Base):
 
     async def _download(self, download: Download) -> Downloaded:
         size = 0
-        async with self._http.stream(**download.request) as response:
+        async with self._http.stream("GET", download.path, params=download.params) as response:
             with destination(download.to) as (out, path):
                 try:
                     async for chunk in response.aiter_bytes():

@@ -4,6 +4,7 @@ for amounts and versions, context managers, and the package's import boundary.""
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 import subprocess
 import sys
@@ -14,9 +15,9 @@ import httpx
 import pytest
 
 from pennywise_client import AsyncPennywise, Pennywise
-from pennywise_client._calls import Call, decimal_string, etag
 from pennywise_client._generated.api.invites import invites_accept
 from pennywise_client._generated.models import TransactionRead
+from pennywise_client._resource import Call, _AsyncResource, _Resource, decimal_string, etag
 
 GROUP = str(uuid.uuid4())
 TX = {
@@ -184,15 +185,26 @@ async def test_async_context_manager_closes():
     assert pw._http.is_closed
 
 
+NAMESPACES = ["auth", "users", "groups", "members", "transactions", "balances", "settle_up",
+              "activity", "tokens", "invites", "imports", "exports"]  # fmt: skip
+
+
 def test_sync_and_async_namespaces_match():
+    """The two clients have the same namespaces, each with the same methods, and each
+    method takes the same arguments in both (the async one is awaited, or ``async for``)."""
     sync, asynchronous = Pennywise("http://x"), AsyncPennywise("http://x")
-    names = ["auth", "users", "groups", "members", "transactions", "balances", "settle_up",
-             "activity", "tokens", "invites"]  # fmt: skip
-    for name in names:
-        left, right = getattr(sync, name), getattr(asynchronous, name)
+    found = {n for n, v in vars(sync).items() if isinstance(v, _Resource)}
+    assert found == {n for n, v in vars(asynchronous).items() if isinstance(v, _AsyncResource)}
+    assert found == set(NAMESPACES)
+    for name in NAMESPACES:
+        left, right = type(getattr(sync, name)), type(getattr(asynchronous, name))
         methods = {m for m in dir(left) if not m.startswith("_")}
         assert methods == {m for m in dir(right) if not m.startswith("_")}, name
         assert methods, name
+        for method in methods:
+            assert inspect.signature(getattr(left, method)) == inspect.signature(
+                getattr(right, method)
+            ), f"{name}.{method}"
     sync.close()
 
 
