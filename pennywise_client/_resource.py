@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
+F = TypeVar("F", bound=Callable[..., Any])
 
 Id = uuid.UUID | str
 Amount = str | Decimal | int
@@ -306,12 +307,26 @@ class _AsyncResource:
         self._client = client
 
 
+def _as_method(method: F, spec: Callable[..., Any]) -> F:
+    """``method`` with ``spec``'s signature behind a ``self``, so ``help()`` and
+    ``inspect.signature`` show the arguments callers give (``functools.wraps`` alone points
+    ``inspect`` at ``spec``, which has no ``self``, and a bound method then loses an argument).
+    The return annotation is left out: the method returns what ``spec``'s call gives."""
+    described = inspect.signature(spec)
+    self_ = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+    method.__signature__ = described.replace(  # type: ignore[attr-defined]
+        parameters=[self_, *described.parameters.values()],
+        return_annotation=inspect.Signature.empty,
+    )
+    return method
+
+
 def _sync(spec: Callable[P, Call[T]]) -> Callable[Concatenate[_Resource, P], T]:
     @functools.wraps(spec)
     def method(self: _Resource, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return self._client._run(spec(*args, **kwargs))
 
-    return method
+    return _as_method(method, spec)
 
 
 def _async(
@@ -321,7 +336,7 @@ def _async(
     async def method(self: _AsyncResource, /, *args: P.args, **kwargs: P.kwargs) -> T:
         return await self._client._run(spec(*args, **kwargs))
 
-    return method
+    return _as_method(method, spec)
 
 
 def _sync_list(spec: Callable[P, Paged[T]]) -> Callable[Concatenate[_Resource, P], Pager[T]]:
@@ -329,7 +344,7 @@ def _sync_list(spec: Callable[P, Paged[T]]) -> Callable[Concatenate[_Resource, P
     def method(self: _Resource, /, *args: P.args, **kwargs: P.kwargs) -> Pager[T]:
         return Pager(self._client, spec(*args, **kwargs))
 
-    return method
+    return _as_method(method, spec)
 
 
 def _async_list(
@@ -339,7 +354,7 @@ def _async_list(
     def method(self: _AsyncResource, /, *args: P.args, **kwargs: P.kwargs) -> AsyncPager[T]:
         return AsyncPager(self._client, spec(*args, **kwargs))
 
-    return method
+    return _as_method(method, spec)
 
 
 def _sync_download(spec: Callable[P, Download]) -> Callable[Concatenate[_Resource, P], Downloaded]:
@@ -347,7 +362,7 @@ def _sync_download(spec: Callable[P, Download]) -> Callable[Concatenate[_Resourc
     def method(self: _Resource, /, *args: P.args, **kwargs: P.kwargs) -> Downloaded:
         return self._client._download(spec(*args, **kwargs))
 
-    return method
+    return _as_method(method, spec)
 
 
 def _async_download(
@@ -357,4 +372,4 @@ def _async_download(
     async def method(self: _AsyncResource, /, *args: P.args, **kwargs: P.kwargs) -> Downloaded:
         return await self._client._download(spec(*args, **kwargs))
 
-    return method
+    return _as_method(method, spec)

@@ -208,6 +208,23 @@ def test_sync_and_async_namespaces_match():
     sync.close()
 
 
+def test_a_bound_method_shows_the_arguments_callers_give():
+    """``help(pw.groups.get)`` and ``inspect.signature`` on an instance: the call's own
+    arguments (``functools.wraps`` alone made inspect drop the first one, and raise on
+    methods without arguments)."""
+    with Pennywise("http://x") as pw:
+        assert list(inspect.signature(pw.groups.get).parameters) == ["group_id"]
+        assert list(inspect.signature(pw.users.me).parameters) == []
+        assert "search" in inspect.signature(pw.transactions.list).parameters
+        assert next(iter(inspect.signature(pw.exports.download).parameters)) == "group_id"
+    asynchronous = AsyncPennywise("http://x")
+    assert list(inspect.signature(asynchronous.members.get).parameters) == [
+        "group_id",
+        "member_id",
+    ]
+    assert inspect.iscoroutinefunction(asynchronous.members.get)
+
+
 def test_the_client_imports_no_core_api_or_cli():
     code = (
         "import sys, pennywise_client, pennywise_client.models; "
