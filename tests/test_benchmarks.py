@@ -19,6 +19,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
         ("bench_import.py", ["--sizes", "300", "--databases", "sqlite"], "database ceiling"),
         ("bench_ledger.py", ["--sizes", "100", "--databases", "sqlite"], "sqlite"),
         ("bench_recurring.py", ["--rules", "20", "--databases", "sqlite"], "run again"),
+        ("bench_cli.py", ["--runs", "1"], "x bare"),
     ],
 )
 def test_a_benchmark_runs(script: str, args: list[str], printed: str, tmp_path: Path) -> None:
