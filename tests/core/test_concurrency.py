@@ -70,20 +70,31 @@ def _expense(group: Group, payer: uuid.UUID, *owers: uuid.UUID) -> TransactionCr
     )
 
 
-async def _until_a_writer_waits_for_a_lock(engine: AsyncEngine) -> None:
-    """Return once some session of this database waits for a row lock (bounded)."""
+async def _until_a_writer_waits_for_a_lock(engine: AsyncEngine, writer: asyncio.Task[None]) -> None:
+    """Return once some session of this database waits for a row lock (bounded in time).
+
+    If ``writer`` ends first, its own error is raised (or a plain one if it ended without
+    waiting): the step the test is about never happened, and the reason is in that task."""
+    deadline = asyncio.get_running_loop().time() + 30
     async with engine.connect() as connection:
-        for _ in range(2000):
+        while asyncio.get_running_loop().time() < deadline:
             waiting = await connection.scalar(
                 text(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                     "AND wait_event_type = 'Lock'"
                 )
             )
+            # Each look in a transaction of its own: PostgreSQL snapshots the list of
+            # sessions at a transaction's first look, and writer 2's connection, opened
+            # after it (a busy machine runs the poller first), would never appear in it.
+            await connection.rollback()
             if waiting:
                 return
+            if writer.done():
+                writer.result()  # raises what writer 2 raised
+                raise AssertionError("writer 2 finished without waiting for writer 1's lock")
             await asyncio.sleep(0.005)
-    raise AssertionError("writer 2 never waited for writer 1's lock")
+    raise AssertionError("writer 2 did not wait for writer 1's lock within 30 s")
 
 
 async def _cross(
@@ -105,7 +116,7 @@ async def _cross(
 
         if postgres:
             task = asyncio.create_task(writer_two())
-            await _until_a_writer_waits_for_a_lock(engine)
+            await _until_a_writer_waits_for_a_lock(engine, task)
         await transactions.create(one, group.owner, _expense(group, group.hi, group.hi))
         await one.commit()
     if postgres:
@@ -205,7 +216,7 @@ async def test_settling_up_while_a_write_lands_zeroes_every_balance(
         await transactions.create(one, group.owner, big)  # lo -20.00, hi +20.00 once committed
         if engine.dialect.name == "postgresql":
             task = asyncio.create_task(settle())
-            await _until_a_writer_waits_for_a_lock(engine)
+            await _until_a_writer_waits_for_a_lock(engine, task)
         await one.commit()
     if engine.dialect.name == "postgresql":
         await task
@@ -233,7 +244,7 @@ async def test_a_member_is_not_removed_while_a_write_gives_them_a_balance(
         await transactions.create(one, group.owner, _expense(group, group.hi, group.lo))
         if engine.dialect.name == "postgresql":
             task = asyncio.create_task(remove_lo())
-            await _until_a_writer_waits_for_a_lock(engine)
+            await _until_a_writer_waits_for_a_lock(engine, task)
         await one.commit()
     with pytest.raises(ConflictError, match="still has a balance"):
         await (task if engine.dialect.name == "postgresql" else remove_lo())
@@ -258,7 +269,7 @@ async def test_a_write_after_a_removal_in_flight_no_longer_finds_the_member(
         await members.remove(one, group.owner, group.id, group.lo)
         if engine.dialect.name == "postgresql":
             task = asyncio.create_task(lo_owes())
-            await _until_a_writer_waits_for_a_lock(engine)
+            await _until_a_writer_waits_for_a_lock(engine, task)
         await one.commit()
     with pytest.raises(PennywiseError, match=str(group.lo)):
         await (task if engine.dialect.name == "postgresql" else lo_owes())
