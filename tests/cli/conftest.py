@@ -1,11 +1,11 @@
 """Fixtures for the CLI tests: an isolated home, and ``cli`` in both modes on both databases.
 
 Every scenario that takes ``cli`` runs four times: local and remote mode, each on SQLite and
-on PostgreSQL (the ``database_server`` parameters of tests/conftest.py). Each test gets an
-empty database of its own (``fresh_database_url``):
+on PostgreSQL (the ``database_server`` parameters of tests/conftest.py). Each test gets a
+database of its own, already at head (``migrated_database_url``, a copy of one migrated
+once per run; the CLI creating the schema on first use is test_cli_local's):
 
-* local: ``PENNYWISE_DATABASE_URL`` points at it and the CLI creates the schema on first use,
-  as it does on a new machine; the local user is "Ann" (``LOGNAME``);
+* local: ``PENNYWISE_DATABASE_URL`` points at it; the local user is "Ann" (``LOGNAME``);
 * remote: the real API app serves it in-process (``httpx.ASGITransport``, through the
   ``make_transport`` hook of the remote backend, under the SDK's ``AsyncPennywise``), and the
   CLI is signed in as a user "Ann" with ``PENNYWISE_TOKEN``. The client's retries stay on,
@@ -101,9 +101,9 @@ class RemoteServer:
 
 
 @pytest.fixture
-def server(fresh_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[RemoteServer]:
+def server(migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[RemoteServer]:
     """The API in-process, with the CLI pointed at it (not yet signed in)."""
-    served = RemoteServer(fresh_database_url)
+    served = RemoteServer(migrated_database_url)
     monkeypatch.setattr(remote, "make_transport", served.transport)
     monkeypatch.setenv("PENNYWISE_API_URL", API_URL)
     try:
@@ -114,11 +114,11 @@ def server(fresh_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator
 
 @pytest.fixture(params=["local", "remote"])
 def cli(
-    request: pytest.FixtureRequest, fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest, migrated_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> Cli:
     """``pennywise`` as "Ann", in local and in remote mode, on a new database."""
     if request.param == "local":
-        monkeypatch.setenv("PENNYWISE_DATABASE_URL", fresh_database_url)
+        monkeypatch.setenv("PENNYWISE_DATABASE_URL", migrated_database_url)
     else:
         served: RemoteServer = request.getfixturevalue("server")
         monkeypatch.setenv("PENNYWISE_TOKEN", served.token_for(make_user(served.engine, "Ann")))

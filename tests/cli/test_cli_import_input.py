@@ -32,8 +32,8 @@ BAD = [(3, "Cost"), (4, "Bob")]
 
 
 @pytest.fixture
-def local(fresh_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    monkeypatch.setenv("PENNYWISE_DATABASE_URL", fresh_database_url)
+def local(migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    monkeypatch.setenv("PENNYWISE_DATABASE_URL", migrated_database_url)
     return Cli(mode="local")
 
 

@@ -70,15 +70,15 @@ def flat_with_rent(url: str, *, split_with: str | None = None) -> Flat:
 
 
 @pytest.fixture
-def local(fresh_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    monkeypatch.setenv("PENNYWISE_DATABASE_URL", fresh_database_url)
+def local(migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    monkeypatch.setenv("PENNYWISE_DATABASE_URL", migrated_database_url)
     cli = Cli(mode="local")
     cli("db", "upgrade")
     return cli
 
 
-def test_run_creates_what_is_due_once(local: Cli, fresh_database_url: str) -> None:
-    rule_id = flat_with_rent(fresh_database_url).rule_id
+def test_run_creates_what_is_due_once(local: Cli, migrated_database_url: str) -> None:
+    rule_id = flat_with_rent(migrated_database_url).rule_id
     first = local("recurring", "run", "--until", "2024-03-31")
     assert [(c["date"], c["rule_id"]) for c in first["created"]] == [
         ("2024-01-31", str(rule_id)),
@@ -93,15 +93,17 @@ def test_run_creates_what_is_due_once(local: Cli, fresh_database_url: str) -> No
     assert "created 1 transactions due up to 2024-04-30" in table.stderr
 
 
-def test_a_rule_that_cannot_run_exits_4_and_names_it(local: Cli, fresh_database_url: str) -> None:
-    flat = flat_with_rent(fresh_database_url, split_with="Yan")
+def test_a_rule_that_cannot_run_exits_4_and_names_it(
+    local: Cli, migrated_database_url: str
+) -> None:
+    flat = flat_with_rent(migrated_database_url, split_with="Yan")
     rule_id, yan = flat.rule_id, flat.yan
 
     async def yan_leaves(session: Any) -> None:
         zoe = await session.get_one(User, flat.zoe_id)
         await members.remove(session, zoe, flat.group_id, yan)
 
-    _run(fresh_database_url, yan_leaves)
+    _run(migrated_database_url, yan_leaves)
     result = local.run("recurring", "run", "--until", "2024-02-01", "--format", "json")
     assert result.exit_code == errors.CONFLICT, result.stderr
     (failed,) = json.loads(result.stdout)["failed"]

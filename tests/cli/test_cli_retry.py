@@ -56,15 +56,15 @@ async def _runs(url: str, seq: str) -> int:
 
 @pytest.mark.postgres_only  # SQLite has no SQLSTATE to roll back with
 def test_a_rolled_back_command_runs_again(
-    fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+    migrated_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PENNYWISE_DATABASE_URL", fresh_database_url)
+    monkeypatch.setenv("PENNYWISE_DATABASE_URL", migrated_database_url)
     cli = Cli("local")
     assert cli("group", "list") == []  # creates the schema, as on a new machine
     name, seq = f"Retry {secrets.token_hex(4)}", f"runs_{secrets.token_hex(4)}"
-    asyncio.run(_fail_once(fresh_database_url, name, seq))
+    asyncio.run(_fail_once(migrated_database_url, name, seq))
 
     created = cli("group", "create", name, "--currency", "EUR")
     assert created["name"] == name
-    assert asyncio.run(_runs(fresh_database_url, seq)) == 2  # failed once, ran again
+    assert asyncio.run(_runs(migrated_database_url, seq)) == 2  # failed once, ran again
     assert [g["name"] for g in cli("group", "list")] == [name]

@@ -67,12 +67,12 @@ class TestArguments:
 
 class TestStoredText:
     @pytest.fixture
-    def stored(self, cli: Cli, fresh_database_url: str) -> dict[str, str]:
+    def stored(self, cli: Cli, migrated_database_url: str) -> dict[str, str]:
         """A group whose names and transaction carry escapes, stored past the checks."""
         cli("group", "create", "Trip", "--currency", "EUR")
         tx = cli("tx", "add", "Trip", "10.00", "Coffee", "--category", "food")
         write_raw(
-            fresh_database_url,
+            migrated_database_url,
             update(Transaction).values(description=PWNED, category="[red]fun[/red]"),
             update(Member).values(display_name="Ann\x1b]0;owned\x07"),
         )
@@ -104,9 +104,9 @@ class TestStoredText:
         (tx,) = cli("tx", "list", "Trip")
         assert tx["description"] == PWNED  # JSON escapes it itself: "\u001b"
 
-    def test_messages_show_escapes(self, cli: Cli, fresh_database_url: str) -> None:
+    def test_messages_show_escapes(self, cli: Cli, migrated_database_url: str) -> None:
         cli("group", "create", "Trip", "--currency", "EUR")
-        write_raw(fresh_database_url, update(Group).values(name=f"Trip{PWNED}"))
+        write_raw(migrated_database_url, update(Group).values(name=f"Trip{PWNED}"))
         result = cli.fails("group", "show", "Nowhere", code=errors.NOT_FOUND)
         assert "\x1b" not in result.stderr
         assert "there are: Trip\\x1b[2J\\x1b[31mPWNED" in result.stderr

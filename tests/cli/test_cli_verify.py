@@ -93,9 +93,9 @@ def zoes_flat(url: str) -> Flat:
 
 
 @pytest.fixture
-def local(fresh_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
+def local(migrated_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
     """The local user Ann's Trip (Ann, Bob, a 10.00 coffee) and Zoe's Flat, on one database."""
-    monkeypatch.setenv("PENNYWISE_DATABASE_URL", fresh_database_url)
+    monkeypatch.setenv("PENNYWISE_DATABASE_URL", migrated_database_url)
     cli = Cli(mode="local")
     cli("group", "create", "Trip")
     cli("member", "add", "Trip", "Bob")
@@ -104,9 +104,9 @@ def local(fresh_database_url: str, monkeypatch: pytest.MonkeyPatch) -> Cli:
 
 
 def test_a_clean_database_exits_0_and_says_what_it_checked(
-    local: Cli, fresh_database_url: str
+    local: Cli, migrated_database_url: str
 ) -> None:
-    zoes_flat(fresh_database_url)
+    zoes_flat(migrated_database_url)
     result = local.run("db", "verify", "--format", "json")
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
@@ -119,11 +119,11 @@ def test_a_clean_database_exits_0_and_says_what_it_checked(
 
 
 def test_drift_in_a_group_the_user_is_not_in_is_reported_with_exit_4(
-    local: Cli, fresh_database_url: str
+    local: Cli, migrated_database_url: str
 ) -> None:
-    flat = zoes_flat(fresh_database_url)
+    flat = zoes_flat(migrated_database_url)
     sql(
-        fresh_database_url,
+        migrated_database_url,
         "UPDATE balances SET amount = amount - 3 WHERE member_id = :m",
         m=flat.yan,
     )
@@ -150,11 +150,11 @@ def test_drift_in_a_group_the_user_is_not_in_is_reported_with_exit_4(
 
 
 def test_broken_entry_sums_are_reported_and_not_repaired(
-    local: Cli, fresh_database_url: str
+    local: Cli, migrated_database_url: str
 ) -> None:
     [coffee] = local("tx", "list", "Trip")
     sql(
-        fresh_database_url,
+        migrated_database_url,
         "UPDATE entries SET paid = paid + 5 WHERE transaction_id = :t AND paid > 0",
         t=uuid.UUID(coffee["id"]),
     )
@@ -174,9 +174,9 @@ def test_broken_entry_sums_are_reported_and_not_repaired(
     assert {b["balance"] for b in local("balances", "Trip")} == {"5.00", "-5.00"}
 
 
-def test_drift_is_repaired_on_request(local: Cli, fresh_database_url: str) -> None:
-    flat = zoes_flat(fresh_database_url)
-    sql(fresh_database_url, "UPDATE balances SET amount = amount + 1")
+def test_drift_is_repaired_on_request(local: Cli, migrated_database_url: str) -> None:
+    flat = zoes_flat(migrated_database_url)
+    sql(migrated_database_url, "UPDATE balances SET amount = amount + 1")
 
     result = local.run("db", "verify", "--repair", "--format", "json")
     assert result.exit_code == 0, result.stderr
@@ -190,11 +190,11 @@ def test_drift_is_repaired_on_request(local: Cli, fresh_database_url: str) -> No
 
 
 def test_a_table_on_a_terminal_names_group_member_and_amounts(
-    local: Cli, fresh_database_url: str
+    local: Cli, migrated_database_url: str
 ) -> None:
-    flat = zoes_flat(fresh_database_url)
+    flat = zoes_flat(migrated_database_url)
     sql(
-        fresh_database_url,
+        migrated_database_url,
         "UPDATE balances SET amount = amount - 3 WHERE member_id = :m",
         m=flat.yan,
     )
@@ -206,13 +206,13 @@ def test_a_table_on_a_terminal_names_group_member_and_amounts(
 
 
 def test_remote_mode_needs_the_database_url(
-    server: RemoteServer, fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+    server: RemoteServer, migrated_database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PENNYWISE_TOKEN", "unused")
     remote = Cli(mode="remote")
     result = remote.fails("db", "verify", code=errors.USER_ERROR)
     assert "--database-url" in result.stderr
     # Given the server's database, it checks it (the API is never asked).
-    zoes_flat(fresh_database_url)
-    monkeypatch.setenv("PENNYWISE_DATABASE_URL", fresh_database_url)
+    zoes_flat(migrated_database_url)
+    monkeypatch.setenv("PENNYWISE_DATABASE_URL", migrated_database_url)
     assert remote("db", "verify")["groups_checked"] == 1
