@@ -70,3 +70,26 @@ def test_the_concurrency_benchmark_runs(tmp_path: Path) -> None:
     assert len(shared) == 8, done.stdout
     assert all(line.endswith(": yes") for line in shared), shared
     assert "pennywise db verify: exit 0: ok=True" in done.stdout
+
+
+def test_the_api_benchmark_runs(tmp_path: Path) -> None:
+    """Tiny (1 s phases, 5 counted creates): a real pennywise serve on PostgreSQL, counted
+    round trips, pgbench beside it, and pennywise db verify on what it created."""
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=2).close()
+    except OSError as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL is not reachable at 127.0.0.1:5432 under CI=true: {exc}")
+        pytest.skip(f"PostgreSQL is not reachable at 127.0.0.1:5432: {exc}")
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "bench_api.py"), "--seconds", "1", "--counted", "5"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "1 worker, 1 connection:" in done.stdout
+    assert "pennywise db verify exit code: 0" in done.stdout
