@@ -315,7 +315,8 @@ async def baseline_child(database: str, rows: int, workdir: Path, without_fks: b
                     txs.append(
                         (tx_id, group_id, "expense", f"Row {i}", 1234, "EUR",
                          writer.date(date(2015, 1, 1) + timedelta(days=i // 30)), None, None,
-                         "equal", params, actor_id, None, f"bench:{tx_id}", 1, created, created)
+                         "equal", params, actor_id, None, f"bench:{tx_id}", None, 1,
+                         created, created)
                     )  # fmt: skip
                     entries += [
                         (tx_id, m0, group_id, 0, 1234, 412),

@@ -22,9 +22,9 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Header, Request, Response
+from fastapi import Depends, Header, Query, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.security import OAuth2PasswordBearer
 from google.auth import transport as google_transport
@@ -299,3 +299,16 @@ async def get_idempotency(
 
 
 IdempotencyDep = Annotated[Idempotency, Depends(get_idempotency)]
+
+
+CURRENCY_PATTERN = r"^[A-Za-z]{3}$"
+"""A currency in a query string: three letters, any case (routes upper-case it)."""
+
+
+def currency_query(description: str, *, alias: str | None = None) -> Any:
+    """A query parameter holding an ISO 4217 code (``?currency=``, ``?in=``)."""
+    return Query(alias=alias, pattern=CURRENCY_PATTERN, description=description)
+
+
+CurrencyFilter = Annotated[str | None, currency_query("Only this currency (ISO 4217 code).")]
+"""``?currency=``: only this currency's rows."""

@@ -14,12 +14,15 @@ from pennywise_core.schemas import CurrencyCode, IsoDate
 
 
 class SettleUpRecord(BaseModel):
-    """Which suggestion to record: one currency or all, dated today unless given."""
+    """Which suggestion to record: one currency or all, dated today unless given; or, with
+    ``in``, every currency settled in one after a conversion at the rates of ``rates_date``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     currency: CurrencyCode | None = None
     date: IsoDate | None = None
+    in_: CurrencyCode | None = Field(default=None, alias="in")
+    rates_date: IsoDate | None = None
 
 
 class HealthRead(BaseModel):

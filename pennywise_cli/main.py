@@ -31,6 +31,7 @@ from pennywise_cli.commands import (
     imports,
     invite,
     member,
+    rates,
     recurring,
     report,
     serve,
@@ -58,6 +59,7 @@ app.add_typer(member.app, name="member")
 app.add_typer(invite.app, name="invite")
 app.add_typer(tx.app, name="tx")
 app.command("balances")(balances.balances)
+app.add_typer(rates.app, name="rates")
 app.command("settle")(settle.settle)
 app.command("activity")(activity.activity)
 app.command("report")(report.report)

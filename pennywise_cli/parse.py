@@ -70,6 +70,14 @@ def parse_amount(text: str, option: str) -> str:
     return text.strip()
 
 
+def parse_rate_text(text: str, option: str) -> str:
+    """A rate as typed (``0.92``): decimal text, checked by the core (at most 10
+    significant digits, greater than zero); a sign is refused here."""
+    if _SIGNED.match(text):
+        raise typer.BadParameter(f"{text.strip()!r}: a rate has no sign", param_hint=option)
+    return text.strip()
+
+
 def looks_like_number(text: str) -> bool:
     """``-5``, ``-12.50``, ``-1,5``: a negative amount Click took for an option."""
     return bool(re.fullmatch(r"-[0-9]+([.,][0-9]*)?", text.strip()))

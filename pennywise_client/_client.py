@@ -39,6 +39,7 @@ from pennywise_client.resources import (
     AsyncImports,
     AsyncInvites,
     AsyncMembers,
+    AsyncRates,
     AsyncSettleUp,
     AsyncTokens,
     AsyncTransactions,
@@ -50,6 +51,7 @@ from pennywise_client.resources import (
     Imports,
     Invites,
     Members,
+    Rates,
     SettleUp,
     Tokens,
     Transactions,
@@ -186,6 +188,7 @@ class Pennywise(_Base):
         self.members = Members(self)
         self.transactions = Transactions(self)
         self.balances = Balances(self)
+        self.rates = Rates(self)
         self.settle_up = SettleUp(self)
         self.activity = Activity(self)
         self.tokens = Tokens(self)
@@ -257,6 +260,7 @@ class AsyncPennywise(_Base):
         self.members = AsyncMembers(self)
         self.transactions = AsyncTransactions(self)
         self.balances = AsyncBalances(self)
+        self.rates = AsyncRates(self)
         self.settle_up = AsyncSettleUp(self)
         self.activity = AsyncActivity(self)
         self.tokens = AsyncTokens(self)

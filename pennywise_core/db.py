@@ -33,7 +33,7 @@ from pennywise_core.settings import get_settings
 if TYPE_CHECKING:
     from alembic.config import Config
 
-SCHEMA_REVISION: Final = "5b2e8d4a9c61"
+SCHEMA_REVISION: Final = "7d1f3a6c2b84"
 """The head of ``migrations/``, written down so that opening a database that is up to date
 never imports Alembic (a third of the CLI's start-up). A test checks it against Alembic's
 head: a new revision updates it."""
@@ -281,13 +281,46 @@ def _run(connection: Connection, operation: str, revision: str) -> None:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Run the migrations up to ``revision`` in this process."""
-    async with engine.begin() as connection:
-        await connection.run_sync(_run, "upgrade", revision)
+    async with engine.connect() as connection:
+        await connection.run_sync(_migrate, "upgrade", revision)
 
 
 async def downgrade(engine: AsyncEngine, revision: str) -> None:
-    async with engine.begin() as connection:
-        await connection.run_sync(_run, "downgrade", revision)
+    async with engine.connect() as connection:
+        await connection.run_sync(_migrate, "downgrade", revision)
+
+
+def _migrate(connection: Connection, operation: str, revision: str) -> None:
+    """The migrations in one transaction. On SQLite with foreign key enforcement off
+    meanwhile, as SQLite's own procedure for changing a table asks: Alembic's batch mode
+    rebuilds a table by copying it and dropping the old one, and with enforcement on that
+    drop would run every ``ON DELETE CASCADE`` of the tables referring to it (a rebuilt
+    ``transactions`` would take every entry with it). The keys are checked before commit."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")  # a no-op inside a transaction
+    try:
+        with connection.begin():
+            _run(connection, operation, revision)
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(
+                        f"the migration left {len(broken)} rows whose foreign keys do not "
+                        f"hold (first: {tuple(broken[0])}); nothing was changed"
+                    )
+    finally:
+        if sqlite:
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+def _sqlite_pragma(connection: Connection, pragma: str) -> None:
+    # On the driver's connection: through SQLAlchemy, the statement would first BEGIN.
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(pragma)
+    finally:
+        cursor.close()
 
 
 def _is_empty(connection: Connection) -> bool:

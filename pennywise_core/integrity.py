@@ -38,8 +38,9 @@ from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pennywise_core.errors import ValidationError
-from pennywise_core.models import Balance, Entry, Group, Member, Role, Transaction
-from pennywise_core.money import format_amount
+from pennywise_core.models import Balance, Entry, Group, Member, Role, Transaction, TransactionKind
+from pennywise_core.money import format_amount, get_currency
+from pennywise_core.rates import convert_amount, parse_rate
 from pennywise_core.services import balances
 from pennywise_core.services.balances import BalanceKey
 
@@ -270,6 +271,77 @@ async def _balance_members(session: AsyncSession, ledger: Ledger) -> list[Proble
         )
         for g, m, c, amount in rows
     ]
+
+
+@check("conversions")
+async def _conversions(session: AsyncSession, ledger: Ledger) -> list[Problem]:
+    # A transaction entered in another currency is booked at the amount its stored rate
+    # gives, in its group's currency: computed once, never silently again.
+    # A conversion's batch (one transaction per currency) is live, or deleted, as a whole.
+    rows = await session.execute(
+        select(
+            Transaction.id,
+            Transaction.group_id,
+            Transaction.kind,
+            Transaction.amount,
+            Transaction.currency,
+            Transaction.conversion,
+            Transaction.deleted_at,
+            Group.default_currency,
+        )
+        .join(Group, Group.id == Transaction.group_id)
+        .where(Transaction.conversion.is_not(None))
+        .order_by(Transaction.group_id, Transaction.id)
+    )
+    problems = []
+    batches: dict[tuple[uuid.UUID, str], list[tuple[uuid.UUID, bool]]] = defaultdict(list)
+    for tx_id, group_id, kind, amount, currency, conversion, deleted_at, group_currency in rows:
+        if kind is TransactionKind.CONVERSION:
+            batch = conversion.get("batch") if isinstance(conversion, dict) else None
+            batches[(group_id, str(batch))].append((tx_id, deleted_at is not None))
+            continue
+        try:
+            source = get_currency(conversion["currency"])
+            expected = convert_amount(
+                int(conversion["amount"]),
+                source,
+                parse_rate(conversion["rate"]),
+                get_currency(currency),
+            )
+            why = (
+                "the converted transaction is not in its group's currency"
+                if currency != group_currency
+                else "the booked amount is not the entered amount at the stored rate"
+                if expected != amount
+                else None
+            )
+            shown = _amount(expected, currency)
+        except (KeyError, TypeError, ValueError, ValidationError):
+            why, shown = "the stored conversion is unreadable", None
+        if why is not None:
+            problems.append(
+                Problem(
+                    check="conversions",
+                    message=why,
+                    group_id=group_id,
+                    transaction_id=tx_id,
+                    currency=currency,
+                    stored=_amount(amount, currency),
+                    recomputed=shown,
+                )
+            )
+    for (group_id, _batch), members in sorted(batches.items(), key=lambda b: str(b[0])):
+        if len({deleted for _, deleted in members}) > 1:
+            problems.extend(
+                Problem(
+                    check="conversions",
+                    message="part of a conversion batch is deleted and part is not",
+                    group_id=group_id,
+                    transaction_id=tx_id,
+                )
+                for tx_id, _ in members
+            )
+    return problems
 
 
 @check("owners")

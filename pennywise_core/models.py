@@ -239,6 +239,9 @@ class Transaction(TimestampMixin, Base):
     )
     deleted_at: Mapped[datetime | None]
     import_key: Mapped[str | None] = mapped_column(String(200))
+    # Entered in another currency and booked in this one: what was entered and the rate
+    # used (see services.transactions.conversion_of); None for a transaction booked as given.
+    conversion: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     entries: Mapped[list[Entry]] = relationship(
@@ -320,6 +323,25 @@ class Activity(Base):
     target_id: Mapped[uuid.UUID]
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ExchangeRate(Base):
+    """A group's own rate: ``1 currency = rate <the group's currency>`` from ``valid_from``
+    on, until a later rate of the same currency. Set by admins; where a day has none, the
+    reference rates answer (:mod:`pennywise_core.rates`)."""
+
+    __tablename__ = "exchange_rates"
+    __table_args__ = (UniqueConstraint("group_id", "currency", "valid_from"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    currency: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[Decimal]
+    valid_from: Mapped[date]
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

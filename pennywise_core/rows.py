@@ -53,6 +53,7 @@ TX_COLUMNS = (
     "created_by",
     "deleted_at",
     "import_key",
+    "conversion",
     "version",
     "created_at",
     "updated_at",
@@ -66,8 +67,8 @@ EntryRow = tuple[Any, ...]
 
 _INSERT_TX = (
     "INSERT INTO transactions (id, group_id, kind, description, amount, currency, date, "
-    "category, notes, split_mode, split_params, created_by, deleted_at, import_key, version, "
-    "created_at, updated_at) VALUES "
+    "category, notes, split_mode, split_params, created_by, deleted_at, import_key, "
+    "conversion, version, created_at, updated_at) VALUES "
 )
 _INSERT_ENTRY = (
     "INSERT INTO entries (transaction_id, member_id, group_id, position, paid, owed) VALUES "
@@ -211,6 +212,7 @@ class RowBuilder:
         members: Sequence[str],
         *,
         import_key: str | None = None,
+        conversion: str | None = None,
         deleted_at: dt.datetime | None = None,
         created_at: dt.datetime | None = None,
         updated_at: dt.datetime | None = None,
@@ -218,7 +220,8 @@ class RowBuilder:
         """One transaction (``tx_id`` from :meth:`Writer.uuid`; ``kind`` and ``split_mode``
         their values; ``split_params`` from :data:`dumps_params`) and its ``entries``:
         ``(member, paid, owed)`` in order, ``member`` an index into ``members`` (the
-        members' ids from :meth:`Writer.uuid`). A new transaction is at version 1."""
+        members' ids from :meth:`Writer.uuid`); ``conversion`` as JSON text
+        (:data:`dumps_params`). A new transaction is at version 1."""
         stamp = self._stamp
         now = next(self._clock)
         group_id = self._group_id
@@ -238,6 +241,7 @@ class RowBuilder:
                 self._created_by,
                 stamp(deleted_at),
                 import_key,
+                conversion,
                 1,
                 now if created_at is None else stamp(created_at),
                 now if updated_at is None else stamp(updated_at),

@@ -344,6 +344,12 @@ class TransactionCreate(Input):
     split: SplitIn | None = None
     """Defaults to an equal split over every current member."""
     import_key: Annotated[str, StringConstraints(max_length=200), LINE] | None = None
+    convert: StrictBool = False
+    """Entered in ``currency``, booked in the group's currency: the amount is converted at
+    ``rate``, or else at the group's rate for ``date``, or else the reference rate; the
+    transaction keeps what was entered and the rate (``conversion``)."""
+    rate: DecimalStr | None = None
+    """``1 currency = rate <group currency>`` for this transaction (implies ``convert``)."""
 
 
 class TransactionUpdate(Input):
@@ -356,6 +362,8 @@ class TransactionUpdate(Input):
     notes: Notes | None = None
     paid_by: list[PayerIn] | None = Field(default=None, min_length=1, max_length=MAX_ENTRIES)
     split: SplitIn | None = None
+    rate: DecimalStr | None = None
+    """A new rate for a converted transaction (its booked amount is computed again)."""
 
 
 class EntryRead(BaseModel):
@@ -381,6 +389,44 @@ class SplitRead(BaseModel):
     entries: list[SplitEntryRead]
 
 
+class ConversionRead(BaseModel):
+    """What was entered, when a transaction was booked in another currency than entered."""
+
+    amount: str
+    """The amount as entered, in ``currency``."""
+    currency: str
+    rate: str
+    """``1 currency = rate <the transaction's currency>``."""
+    rate_source: str
+    """``manual`` (given with the transaction, or the group's rate) or ``ECB``."""
+    rate_date: dt.date
+    """The day the rate is for (set for, or published on)."""
+
+
+class RateUsed(BaseModel):
+    """The rate an answer converted with: which, from where, for which day."""
+
+    currency: str
+    base: str
+    rate: str
+    """``1 currency = rate base``."""
+    source: str
+    """``manual`` (the group's own rate) or ``ECB`` (the bundled reference rates)."""
+    valid_from: dt.date
+    """The day the rate was set for or published on; it is the latest on or before the
+    day asked for."""
+
+
+class ExchangeRead(BaseModel):
+    """A conversion's batch: the transactions (one per currency) that moved every balance
+    into ``into`` at ``rates`` on ``date``, recorded together and deleted together."""
+
+    batch_id: uuid.UUID
+    into: str
+    date: dt.date
+    rates: list[RateUsed]
+
+
 class TransactionRead(BaseModel):
     id: uuid.UUID
     group_id: uuid.UUID
@@ -399,6 +445,10 @@ class TransactionRead(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     deleted: bool
+    conversion: ConversionRead | None = None
+    """Set when the amount was entered in another currency and converted."""
+    exchange: ExchangeRead | None = None
+    """Set for a ``conversion``: its batch, target currency and rates."""
 
 
 class TransactionFilter(Input):
@@ -459,6 +509,46 @@ class TransferRead(BaseModel):
 class SettlementRead(BaseModel):
     transfers: list[TransferRead]
     proven_minimal: bool
+    converted_to: str | None = None
+    """With ``in=``: the one currency every balance was converted to first."""
+    rates: list[RateUsed] = []
+    """With ``in=``: the rate each other currency was converted at."""
+
+
+# --- exchange rates -------------------------------------------------------------------
+
+
+class RateSet(Input):
+    """A group's own rate for a currency: ``1 currency = rate <the group's currency>``."""
+
+    currency: CurrencyCode
+    rate: DecimalStr
+    """Decimal text with at most 10 significant digits, e.g. ``"0.9194"``."""
+    valid_from: IsoDate | None = None
+    """The first day it applies to (until a later rate of the currency); default today."""
+
+
+class RateRead(Output):
+    id: uuid.UUID
+    group_id: uuid.UUID
+    currency: str
+    base: str
+    """The group's currency."""
+    rate: str
+    valid_from: dt.date
+    created_by: uuid.UUID | None
+    created_at: dt.datetime
+
+
+class ConvertedBalances(BaseModel):
+    """Every member's balance over all currencies, converted to one (``in=``); the
+    converted balances sum to exactly zero."""
+
+    currency: str
+    date: dt.date
+    """The day whose rates were used."""
+    balances: list[BalanceRead]
+    rates: list[RateUsed]
 
 
 class ActivityRead(Output):

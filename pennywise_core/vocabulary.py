@@ -42,6 +42,13 @@ class TransactionKind(enum.StrEnum):
     EXPENSE = "expense"
     INCOME = "income"
     TRANSFER = "transfer"
+    CONVERSION = "conversion"
+    """Moves members' balances from one currency into another at stated rates: recorded
+    by settling up in one currency (one per currency of the batch), never entered."""
+
+
+ENTERED_KINDS: Final = (TransactionKind.EXPENSE, TransactionKind.INCOME, TransactionKind.TRANSFER)
+"""The kinds a person enters (``POST /transactions``); a conversion is only ever recorded."""
 
 
 class SplitMode(enum.StrEnum):

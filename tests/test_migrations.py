@@ -8,6 +8,7 @@ the ``session`` and ``session_maker`` fixtures.
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import uuid
@@ -20,7 +21,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import Uuid, bindparam, func, inspect, select, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -308,3 +309,68 @@ class TestSessionMakerFixtureEmptiesTables:
 
     async def test_two(self, session_maker: async_sessionmaker[AsyncSession]) -> None:
         await self._commit_probe(session_maker)
+
+
+async def test_upgrading_through_the_transactions_rebuild_keeps_every_row(
+    fresh_database_url: str,
+) -> None:
+    """0007 rebuilds ``transactions`` (its kind's CHECK constraint; on SQLite a copy and a
+    drop): the entries that refer to it, ON DELETE CASCADE, must all still be there."""
+    engine = create_engine(fresh_database_url)
+    try:
+        await upgrade(engine, "5b2e8d4a9c61")  # 0006
+        async with session_factory(engine)() as session, session.begin():
+            world = await _world_at_0006(session)
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            counts = [
+                (await connection.execute(text(f"SELECT count(*) FROM {table}"))).scalar()
+                for table in ("transactions", "entries", "balances")
+            ]
+            assert counts == [1, 2, 2]
+        async with session_factory(engine)() as session, session.begin():
+            # The new kind is allowed now; an unknown one still is not.
+            await session.execute(
+                text("UPDATE transactions SET kind = 'conversion' WHERE group_id = :g").bindparams(
+                    bindparam("g", type_=Uuid())
+                ),
+                {"g": world},
+            )
+            with pytest.raises(IntegrityError):
+                async with session.begin_nested():
+                    await session.execute(text("UPDATE transactions SET kind = 'bogus'"))
+    finally:
+        await engine.dispose()
+
+
+async def _world_at_0006(session: AsyncSession) -> Any:
+    """A user, a group, two members and one expense between them, in 0006's columns."""
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    ids = {name: uuid.uuid4() for name in ("user", "group", "ann", "bob", "tx")}
+    statements = [
+        "INSERT INTO users (id, email, email_normalized, display_name, is_active, "
+        "sessions_valid_after, created_at, updated_at) VALUES (:user, 'a@x.org', 'a@x.org', "
+        "'Ann', true, :now, :now, :now)",
+        "INSERT INTO groups (id, name, default_currency, version, created_at, updated_at) "
+        "VALUES (:group, 'Trip', 'EUR', 1, :now, :now)",
+        "INSERT INTO members (id, group_id, user_id, display_name, role, weight, created_at) "
+        "VALUES (:ann, :group, :user, 'Ann', 'owner', '1', :now)",
+        "INSERT INTO members (id, group_id, display_name, role, weight, created_at) "
+        "VALUES (:bob, :group, 'Bob', 'member', '1', :now)",
+        "INSERT INTO transactions (id, group_id, kind, description, amount, currency, date, "
+        "split_mode, split_params, version, created_at, updated_at) VALUES (:tx, :group, "
+        "'expense', 'Dinner', 1000, 'EUR', '2026-01-01', 'equal', '{}', 1, :now, :now)",
+        "INSERT INTO entries (transaction_id, member_id, group_id, position, paid, owed) "
+        "VALUES (:tx, :ann, :group, 0, 1000, 500)",
+        "INSERT INTO entries (transaction_id, member_id, group_id, position, paid, owed) "
+        "VALUES (:tx, :bob, :group, 1, 0, 500)",
+        "INSERT INTO balances (group_id, member_id, currency, amount) "
+        "VALUES (:group, :ann, 'EUR', 500)",
+        "INSERT INTO balances (group_id, member_id, currency, amount) "
+        "VALUES (:group, :bob, 'EUR', -500)",
+    ]
+    for statement in statements:
+        names = [n for n in ids if f":{n}" in statement]
+        query = text(statement).bindparams(*(bindparam(n, type_=Uuid()) for n in names))
+        await session.execute(query, {**{n: ids[n] for n in names}, "now": now})
+    return ids["group"]

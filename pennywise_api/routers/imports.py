@@ -128,6 +128,14 @@ async def run(
             "report's `invalid_rows` (row, column, message), rather than refuse the file."
         ),
     ] = False,
+    convert: Annotated[
+        bool,
+        Form(
+            description="Book every row in another currency in the group's, at the group's "
+            "rate for the row's day (else the ECB reference rate), rounded per row; each "
+            "keeps what the file says as its `conversion`."
+        ),
+    ] = False,
     member_map: Annotated[
         Json[dict[str, uuid.UUID]] | None,
         Form(
@@ -161,6 +169,7 @@ async def run(
         "format": format,
         "dry_run": dry_run,
         "skip_invalid": skip_invalid,
+        "convert": convert,
         "member_map": member_map,
         "currency": currency,
         "bank_mapping": bank_mapping.model_dump(mode="json") if bank_mapping else None,
@@ -171,6 +180,7 @@ async def run(
         member_map=member_map or {},
         currency=currency,
         bank=bank_mapping,
+        convert=convert,
     )
     try:
         report = await imports.run(

@@ -7,10 +7,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Response
 
-from pennywise_api.deps import IdempotencyDep, ReadUser, SessionDep, WriteUser
+from pennywise_api.deps import (
+    CurrencyFilter,
+    IdempotencyDep,
+    ReadUser,
+    SessionDep,
+    WriteUser,
+    currency_query,
+)
 from pennywise_api.responses import problem_responses
 from pennywise_api.schemas import SettleUpRecord
-from pennywise_core.schemas import SettlementRead, TransactionRead
+from pennywise_core.schemas import IsoDate, SettlementRead, TransactionRead
 from pennywise_core.services import settle_up
 
 router = APIRouter(prefix="/groups/{group_id}/settle-up", tags=["settle-up"])
@@ -21,13 +28,27 @@ async def suggest(
     group_id: uuid.UUID,
     session: SessionDep,
     user: ReadUser,
-    currency: Annotated[
-        str | None, Query(pattern=r"^[A-Za-z]{3}$", description="Only this currency.")
+    currency: CurrencyFilter = None,
+    in_: Annotated[
+        str | None,
+        currency_query(
+            "Settle every currency in this one, converted at the rates of `date`.", alias="in"
+        ),
+    ] = None,
+    date: Annotated[
+        IsoDate | None, Query(description="With `in`: the day whose rates convert (today).")
     ] = None,
 ) -> SettlementRead:
-    """Suggested transfers per currency; `proven_minimal` says whether none fewer exist."""
+    """Suggested transfers per currency; `proven_minimal` says whether none fewer exist.
+    With `in`, the transfers settle every balance converted to that currency, and `rates`
+    names the rates used."""
     return await settle_up.suggest(
-        session, user, group_id, currency=currency.upper() if currency else None
+        session,
+        user,
+        group_id,
+        currency=currency.upper() if currency else None,
+        in_currency=in_.upper() if in_ else None,
+        on=date,
     )
 
 
@@ -40,8 +61,17 @@ async def record(
     response: Response,
     data: Annotated[SettleUpRecord, Body()] = SettleUpRecord(),  # noqa: B008 - a frozen model
 ) -> list[TransactionRead]:
-    """Record the current suggestion as transfer transactions (members and up)."""
+    """Record the current suggestion as transfer transactions (members and up). With `in`,
+    a conversion (one `conversion` transaction per currency) first moves every balance into
+    that currency at the rates of `rates_date` (default `date`, else today), and the
+    transfers settle it there: every currency's balances end at zero."""
     created = await settle_up.record(
-        session, user, group_id, currency=data.currency, date=data.date
+        session,
+        user,
+        group_id,
+        currency=data.currency,
+        date=data.date,
+        in_currency=data.in_,
+        on=data.rates_date,
     )
     return await idem.save(response, created, status_code=201)

@@ -106,10 +106,35 @@ class Backend(Protocol):
     # balances, settle-up, activity, report
     async def balances(self, group_id: str, *, currency: str | None = None) -> list[JSON]: ...
     async def verify_balances(self, group_id: str, *, repair: bool = False) -> JSON: ...
-    async def suggest_settlement(self, group_id: str, *, currency: str | None = None) -> JSON: ...
+    async def converted_balances(
+        self, group_id: str, *, currency: str, date: str | None = None
+    ) -> JSON:
+        """``ConvertedBalances``: every balance in ``currency`` at the rates of ``date``."""
+        ...
+
+    async def suggest_settlement(
+        self,
+        group_id: str,
+        *,
+        currency: str | None = None,
+        in_currency: str | None = None,
+        date: str | None = None,
+    ) -> JSON: ...
     async def record_settlement(
-        self, group_id: str, *, currency: str | None = None, date: str | None = None
+        self,
+        group_id: str,
+        *,
+        currency: str | None = None,
+        date: str | None = None,
+        in_currency: str | None = None,
     ) -> list[JSON]: ...
+
+    # exchange rates
+    async def list_rates(self, group_id: str, *, currency: str | None = None) -> list[JSON]: ...
+    async def set_rate(
+        self, group_id: str, currency: str, rate: str, *, valid_from: str | None = None
+    ) -> JSON: ...
+    async def delete_rate(self, group_id: str, rate_id: str) -> None: ...
     async def activity(
         self, group_id: str, *, limit: int = 50, cursor: str | None = None
     ) -> JSON: ...
@@ -136,6 +161,7 @@ class Backend(Protocol):
         member_map: Mapping[str, str] | None = None,
         bank_mapping: JSON | None = None,
         currency: str | None = None,
+        convert: bool = False,
         progress: ImportProgress | None = None,
     ) -> JSON:
         """Import a file (a path, or a binary file such as stdin) into the group.
@@ -146,7 +172,8 @@ class Backend(Protocol):
         ``pennywise_core.imports.FORMATS`` (detected when None; ``bank-csv`` when
         ``bank_mapping`` is given). ``member_map``: ``{name in the file: member id}``.
         ``bank_mapping``: the API's ``BankMappingIn`` as a dict (members in ``paid_by`` and
-        ``split`` as ids). ``currency``: for files that do not say it. Returns the
+        ``split`` as ids). ``currency``: for files that do not say it. ``convert``: book
+        every row in another currency in the group's (``ImportOptions.convert``). Returns the
         ``ImportReport`` as the API's JSON (``dry_run``: what would be created, nothing
         written).
         """

@@ -40,6 +40,7 @@ from pennywise_core.schemas import (
     GroupUpdate,
     MemberCreate,
     MemberUpdate,
+    RateSet,
     TransactionCreate,
     TransactionFilter,
     TransactionUpdate,
@@ -52,6 +53,7 @@ from pennywise_core.services import (
     groups,
     invites,
     members,
+    rates,
     settle_up,
     summary,
     transactions,
@@ -334,23 +336,69 @@ class LocalBackend:
         )
         return _dump(report)
 
-    async def suggest_settlement(self, group_id: str, *, currency: str | None = None) -> JSON:
+    async def converted_balances(
+        self, group_id: str, *, currency: str, date: str | None = None
+    ) -> JSON:
+        converted = await balances.read_converted(
+            self.session, self.user, _id(group_id, "group"), currency=currency, on=_day(date)
+        )
+        return _dump(converted)
+
+    async def suggest_settlement(
+        self,
+        group_id: str,
+        *,
+        currency: str | None = None,
+        in_currency: str | None = None,
+        date: str | None = None,
+    ) -> JSON:
         suggestion = await settle_up.suggest(
-            self.session, self.user, _id(group_id, "group"), currency=currency
+            self.session,
+            self.user,
+            _id(group_id, "group"),
+            currency=currency,
+            in_currency=in_currency,
+            on=_day(date),
         )
         return _dump(suggestion)
 
     async def record_settlement(
-        self, group_id: str, *, currency: str | None = None, date: str | None = None
+        self,
+        group_id: str,
+        *,
+        currency: str | None = None,
+        date: str | None = None,
+        in_currency: str | None = None,
     ) -> list[JSON]:
         recorded = await settle_up.record(
             self.session,
             self.user,
             _id(group_id, "group"),
             currency=currency,
-            date=dt.date.fromisoformat(date) if date else None,
+            date=_day(date),
+            in_currency=in_currency,
         )
         return [_dump(t) for t in recorded]
+
+    # --- exchange rates ---------------------------------------------------------------------
+
+    async def list_rates(self, group_id: str, *, currency: str | None = None) -> list[JSON]:
+        found = await rates.list_rates(
+            self.session, self.user, _id(group_id, "group"), currency=currency
+        )
+        return [_dump(r) for r in found]
+
+    async def set_rate(
+        self, group_id: str, currency: str, rate: str, *, valid_from: str | None = None
+    ) -> JSON:
+        body = {"currency": currency, "rate": rate, "valid_from": valid_from}
+        data = _input(RateSet, {k: v for k, v in body.items() if v is not None})
+        return _dump(await rates.set_rate(self.session, self.user, _id(group_id, "group"), data))
+
+    async def delete_rate(self, group_id: str, rate_id: str) -> None:
+        await rates.delete_rate(
+            self.session, self.user, _id(group_id, "group"), _id(rate_id, "rate")
+        )
 
     async def activity(self, group_id: str, *, limit: int = 50, cursor: str | None = None) -> JSON:
         page = await activity.list_activity(
@@ -389,6 +437,7 @@ class LocalBackend:
         member_map: Mapping[str, str] | None = None,
         bank_mapping: JSON | None = None,
         currency: str | None = None,
+        convert: bool = False,
         progress: ImportProgress | None = None,
     ) -> JSON:
         # Inside this command's one transaction: the commit on success makes all of it true.
@@ -400,6 +449,7 @@ class LocalBackend:
             member_map={name: _id(mid, "member") for name, mid in (member_map or {}).items()},
             currency=currency,
             bank=BankMapping.parse(bank_mapping) if bank_mapping is not None else None,
+            convert=convert,
         )
 
         def report(step: imports.Progress) -> None:
@@ -467,3 +517,7 @@ async def run(database_url: str | None, work: Callable[[LocalBackend], Awaitable
             if attempt == db.MAX_ATTEMPTS or not backend.replayable or not db.is_retryable(exc):
                 raise
     raise AssertionError("unreachable")
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None

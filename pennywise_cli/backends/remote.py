@@ -475,19 +475,57 @@ class RemoteBackend:
         gid = _id(group_id, "group")
         return _json(await self._call(lambda: self.pw.balances.verify(gid)))
 
-    async def suggest_settlement(self, group_id: str, *, currency: str | None = None) -> JSON:
+    async def converted_balances(
+        self, group_id: str, *, currency: str, date: str | None = None
+    ) -> JSON:
         gid = _id(group_id, "group")
-        suggestion = await self._call(lambda: self.pw.settle_up.suggest(gid, currency=currency))
+        return _json(await self._call(lambda: self.pw.balances.converted(gid, currency, date=date)))
+
+    async def suggest_settlement(
+        self,
+        group_id: str,
+        *,
+        currency: str | None = None,
+        in_currency: str | None = None,
+        date: str | None = None,
+    ) -> JSON:
+        gid = _id(group_id, "group")
+        suggestion = await self._call(
+            lambda: self.pw.settle_up.get(gid, currency=currency, in_=in_currency, date=date)
+        )
         return _json(suggestion)
 
     async def record_settlement(
-        self, group_id: str, *, currency: str | None = None, date: str | None = None
+        self,
+        group_id: str,
+        *,
+        currency: str | None = None,
+        date: str | None = None,
+        in_currency: str | None = None,
     ) -> list[JSON]:
         gid = _id(group_id, "group")
         recorded = await self._call(
-            lambda: self.pw.settle_up.record(gid, currency=currency, date=date)
+            lambda: self.pw.settle_up.record(gid, currency=currency, date=date, in_=in_currency)
         )
         return _json_list(recorded)
+
+    # --- exchange rates ---------------------------------------------------------------------
+
+    async def list_rates(self, group_id: str, *, currency: str | None = None) -> list[JSON]:
+        gid = _id(group_id, "group")
+        return _json_list(await self._call(lambda: self.pw.rates.list(gid, currency=currency)))
+
+    async def set_rate(
+        self, group_id: str, currency: str, rate: str, *, valid_from: str | None = None
+    ) -> JSON:
+        gid = _id(group_id, "group")
+        return _json(
+            await self._call(lambda: self.pw.rates.set(gid, currency, rate, valid_from=valid_from))
+        )
+
+    async def delete_rate(self, group_id: str, rate_id: str) -> None:
+        gid, rid = _id(group_id, "group"), _id(rate_id, "rate")
+        await self._call(lambda: self.pw.rates.delete(gid, rid))
 
     async def activity(self, group_id: str, *, limit: int = 50, cursor: str | None = None) -> JSON:
         gid = _id(group_id, "group")
@@ -522,6 +560,7 @@ class RemoteBackend:
         member_map: Mapping[str, str] | None = None,
         bank_mapping: JSON | None = None,
         currency: str | None = None,
+        convert: bool = False,
         progress: ImportProgress | None = None,
     ) -> JSON:
         # The server checks and writes (all or nothing); `progress` sees the upload only.
@@ -537,6 +576,7 @@ class RemoteBackend:
                     member_map=member_map,
                     bank_mapping=bank_mapping,
                     currency=currency,
+                    convert=convert,
                 )
             )
         return _json(report)

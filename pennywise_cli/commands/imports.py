@@ -405,6 +405,15 @@ def import_(
             "file].",
         ),
     ] = False,
+    convert: Annotated[
+        bool,
+        typer.Option(
+            "--convert",
+            help="Book every row in another currency in the group's, at the group's rate "
+            "for its day (else the ECB reference rate), rounded per row as ihatemoney does "
+            "[default: a ledger per currency].",
+        ),
+    ] = False,
     member: Annotated[
         list[str] | None,
         typer.Option(
@@ -697,6 +706,7 @@ def import_(
                     member_map=ids or None,
                     bank_mapping=resolved_bank,
                     currency=code,
+                    convert=convert,
                     progress=progress,
                 )
         except Exception as exc:

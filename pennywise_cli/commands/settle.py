@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from pennywise_cli.backends import Backend
+from pennywise_cli.commands.balances import say_rates
 from pennywise_cli.commands.common import CurrencyOption, GroupArg, currency_code, find_group
 from pennywise_cli.commands.tx import DateOption, FutureOption, tx_columns
 from pennywise_cli.output import Column, FormatOption, emit, say
@@ -65,6 +66,17 @@ def plan_title(suggestion: JSON) -> str:
     return f"{count} {noun}, {'' if suggestion['proven_minimal'] else 'not '}proven minimal"
 
 
+SettleInOption = Annotated[
+    str | None,
+    typer.Option(
+        "--in",
+        help="Settle every currency in this one (ISO 4217 code), converted at the group's "
+        "rates for --date, else the ECB reference rates.",
+        show_default=False,
+    ),
+]
+
+
 def settle(
     ctx: typer.Context,
     group: GroupArg,
@@ -74,11 +86,17 @@ def settle(
         bool,
         typer.Option("--record", help="Record the suggested transfers as transactions."),
     ] = False,
+    in_: SettleInOption = None,
     date: DateOption = None,
     future: FutureOption = False,
     fmt: FormatOption = None,
 ) -> None:
     """Suggest the fewest transfers that bring every balance to zero (--record: record them).
+
+    --in EUR settles every currency in EUR: the balances converted at the rates of --date
+    (the rates used are printed); with --record, a conversion (one transaction per
+    currency, kind `conversion`) first moves every balance into EUR, then the transfers
+    settle it, so every currency ends at zero.
 
     The table's title says whether the plan is proven minimal (no plan has fewer transfers;
     above a dozen or so balances the search stops at a good plan).
@@ -88,20 +106,36 @@ def settle(
     transfer transactions created.
     """
     when = parse_date(date, future=future) if date else None
+    if in_ and currency:
+        raise typer.BadParameter("give --currency or --in, not both", param_hint="--in")
+    into = currency_code(in_)
 
     async def work(backend: Backend) -> tuple[Any, Names]:
         found = await find_group(backend, group)
         names = Names(await backend.list_members(found["id"]), mine=[found["my_member_id"]])
         code = currency_code(currency)
         if record:
-            return await backend.record_settlement(found["id"], currency=code, date=when), names
-        return await backend.suggest_settlement(found["id"], currency=code), names
+            recorded = await backend.record_settlement(
+                found["id"], currency=code, date=when, in_currency=into
+            )
+            return recorded, names
+        suggestion = await backend.suggest_settlement(
+            found["id"], currency=code, in_currency=into, date=when
+        )
+        return suggestion, names
 
     result, names = call(ctx, work)
     if record:
-        say(f"recorded {len(result)} transfer(s)" if result else "nothing to settle")
+        moved = [t for t in result if t["kind"] == "conversion"]
+        transfers = len(result) - len(moved)
+        if moved and moved[0].get("exchange"):
+            say_rates(moved[0]["exchange"]["rates"], moved[0]["exchange"]["into"])
+            say(f"converted every balance into {into} ({len(moved)} conversion transactions)")
+        say(f"recorded {transfers} transfer(s)" if result else "nothing to settle")
         emit(result, fmt, columns=tx_columns(names))
         return
+    if into:
+        say_rates(result["rates"], into)
     suggestion = with_names(result, names)
     if not suggestion["transfers"]:
         say("nothing to settle: every balance is zero")

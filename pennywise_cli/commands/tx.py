@@ -46,6 +46,7 @@ from pennywise_cli.parse import (
     parse_amount,
     parse_date,
     parse_payers,
+    parse_rate_text,
     parse_split,
 )
 from pennywise_cli.resolve import Names, is_uuid, pick_member
@@ -148,6 +149,15 @@ EditDateOption = Annotated[
         "--date",
         "-d",
         help=f"A new date: {DATE_HELP}; a date after today needs --future.",
+        show_default=False,
+    ),
+]
+RateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--rate",
+        help="Convert at this rate: 1 --currency = RATE in the group's currency (implies "
+        "--convert).",
         show_default=False,
     ),
 ]
@@ -262,6 +272,16 @@ def entry_columns(names: Names) -> list[Column]:
         Column("paid", lambda e: e["paid"], right=True),
         Column("owed", lambda e: e["owed"], right=True),
     ]
+
+
+def say_conversion(tx: JSON) -> None:
+    """Which rate booked a converted transaction, from where and for which day."""
+    c = tx.get("conversion")
+    if c:
+        say(
+            f"converted {c['amount']} {c['currency']} at {c['rate']} ({c['rate_source']}, "
+            f"{c['rate_date']}): {tx['amount']} {tx['currency']}"
+        )
 
 
 def show_transaction(tx: JSON, fmt: Format | None, *, names: Names, group_name: str) -> None:
@@ -386,12 +406,23 @@ def add(
     category: CategoryOption = None,
     notes: NotesOption = None,
     currency: CurrencyOption = None,
+    convert: Annotated[
+        bool,
+        typer.Option(
+            "--convert",
+            help="Book an amount in another --currency in the group's currency, at the "
+            "group's rate for the date, else the ECB reference rate (the rate is shown).",
+        ),
+    ] = False,
+    rate: RateOption = None,
     fmt: FormatOption = None,
 ) -> None:
     """Record an expense (default), income (--income) or transfer (--transfer-to).
 
     Amounts have no sign: a refund or any money received is --income. A description
     starting with - goes after `--`: `pennywise tx add Trip 5 -- "-20% voucher"`.
+    In another currency: `--currency USD` keeps a USD ledger; `--currency USD --convert`
+    (or `--rate 0.92`) books it in the group's currency and keeps what was entered.
     """
     spec = parse_split(
         split=split or (), percent=percent or (), exact=exact or (), adjust=adjust or ()
@@ -412,6 +443,8 @@ def add(
         ("date", parse_date(date, future=future) if date else None),
         ("category", category),
         ("notes", notes),
+        ("convert", True if convert or rate else None),
+        ("rate", parse_rate_text(rate, "--rate") if rate else None),
     ):
         if value is not None:
             body[key] = value
@@ -433,6 +466,7 @@ def add(
     tx, found, members = call(ctx, work)
     money = f"{tx['amount']} {tx['currency']}"
     say(f"added {tx['kind']} {tx['description']!r}: {money} in {found['name']!r}")
+    say_conversion(tx)
     names = Names(members, mine=[found["my_member_id"]])
     show_transaction(tx, fmt, names=names, group_name=found["name"])
 
@@ -568,6 +602,15 @@ def edit(
         str | None, typer.Option(help='Notes ("" removes them).', show_default=False)
     ] = None,
     currency: EditCurrencyOption = None,
+    rate: Annotated[
+        str | None,
+        typer.Option(
+            "--rate",
+            help="A new rate for a converted transaction (1 entered currency = RATE in the "
+            "group's); its booked amount is computed again.",
+            show_default=False,
+        ),
+    ] = None,
     version: VersionOption = None,
     fmt: FormatOption = None,
 ) -> None:
@@ -583,6 +626,7 @@ def edit(
         ("description", description),
         ("currency", currency.strip().upper() if currency else None),
         ("date", parse_date(date, future=future) if date else None),
+        ("rate", parse_rate_text(rate, "--rate") if rate else None),
     ):
         if value is not None:
             changes[key] = value
@@ -607,6 +651,7 @@ def edit(
 
     tx, names, group_name = call(ctx, work)
     say(f"updated {tx['description']!r} (version {tx['version']})")
+    say_conversion(tx)
     show_transaction(tx, fmt, names=names, group_name=group_name)
 
 

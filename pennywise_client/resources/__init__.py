@@ -16,6 +16,7 @@ from pennywise_client.resources.groups import AsyncGroups, Groups
 from pennywise_client.resources.imports import AsyncImports, Imports
 from pennywise_client.resources.invites import AsyncInvites, Invites
 from pennywise_client.resources.members import AsyncMembers, Members
+from pennywise_client.resources.rates import AsyncRates, Rates
 from pennywise_client.resources.settle_up import AsyncSettleUp, SettleUp
 from pennywise_client.resources.tokens import AsyncTokens, Tokens
 from pennywise_client.resources.transactions import AsyncTransactions, Transactions
@@ -31,6 +32,7 @@ __all__ = [
     "AsyncImports",
     "AsyncInvites",
     "AsyncMembers",
+    "AsyncRates",
     "AsyncSettleUp",
     "AsyncTokens",
     "AsyncTransactions",
@@ -42,6 +44,7 @@ __all__ = [
     "Imports",
     "Invites",
     "Members",
+    "Rates",
     "SettleUp",
     "Tokens",
     "Transactions",

@@ -60,6 +60,7 @@ class ImportCalls:
         format: ImportFormat | None = None,
         dry_run: bool = False,
         skip_invalid: bool = False,
+        convert: bool = False,
         member_map: Mapping[str, Id] | None = None,
         currency: str | None = None,
         bank_mapping: BankMappingArg | None = None,
@@ -74,8 +75,10 @@ class ImportCalls:
         detected when left out. ``dry_run``: only report what would be created.
         ``skip_invalid``: import the good rows and list each bad one in the report's
         ``invalid_rows`` (``row``, ``column``, ``message``; ``invalid`` counts them), in a
-        dry run too. ``member_map``: ``{name in the file: member id}``. ``bank_mapping``: a
-        bank CSV's columns (a dict or :class:`~pennywise_client.models.BankMappingIn`), e.g.
+        dry run too. ``convert``: book every row in another currency in the group's, at
+        the group's rate for its day (else the ECB reference rate). ``member_map``:
+        ``{name in the file: member id}``. ``bank_mapping``: a bank CSV's columns (a dict
+        or :class:`~pennywise_client.models.BankMappingIn`), e.g.
         ``{"date": "Date", "description": "Text", "amount": "Amount"}``. Re-importing a file
         adds nothing. Bad rows raise :class:`~pennywise_client.ValidationError` whose
         ``errors`` are located at ``["row", <row>, <column>]``; a file over the server's
@@ -86,6 +89,7 @@ class ImportCalls:
             "format_": _or(format),
             "dry_run": dry_run,
             "skip_invalid": skip_invalid,
+            "convert": convert,
             "member_map": UNSET
             if member_map is None
             else json.dumps({str(k): str(_id(v)) for k, v in member_map.items()}),

@@ -21,10 +21,26 @@ from pennywise_client._resource import (
 
 class SettleUpCalls:
     @staticmethod
-    def get(group_id: Id, *, currency: str | None = None) -> Call[SettlementRead]:
+    def get(
+        group_id: Id,
+        *,
+        currency: str | None = None,
+        in_: str | None = None,
+        date: DateLike | None = None,
+    ) -> Call[SettlementRead]:
         """The fewest transfers that zero every balance, per currency (``proven_minimal``
-        says whether that is proven). ``suggest`` is its older name."""
-        return Call(settle_up_suggest, {"group_id": _id(group_id), "currency": _or(currency)})
+        says whether that is proven); with ``in_``, of every balance converted to that one
+        currency at the rates of ``date`` (``rates`` names them). ``suggest`` is its older
+        name."""
+        return Call(
+            settle_up_suggest,
+            {
+                "group_id": _id(group_id),
+                "currency": _or(currency),
+                "in_": _or(in_),
+                "date": UNSET if date is None else _date(date),
+            },
+        )
 
     suggest = get
 
@@ -34,10 +50,19 @@ class SettleUpCalls:
         *,
         currency: str | None = None,
         date: DateLike | None = None,
+        in_: str | None = None,
+        rates_date: DateLike | None = None,
         idempotency_key: str | None = None,
     ) -> Call[list[TransactionRead]]:
-        """Record the current suggestion as transfer transactions."""
-        body = SettleUpRecord(currency=_or(currency), date=UNSET if date is None else _date(date))
+        """Record the current suggestion as transfer transactions. With ``in_``: first a
+        conversion (one ``conversion`` transaction per currency) moves every balance into
+        that currency at the rates of ``rates_date`` (default ``date``, else today)."""
+        body = SettleUpRecord(
+            currency=_or(currency),
+            date=UNSET if date is None else _date(date),
+            in_=_or(in_),
+            rates_date=UNSET if rates_date is None else _date(rates_date),
+        )
         return Call(
             settle_up_record,
             {"group_id": _id(group_id), "body": body, "idempotency_key": idempotency_key},

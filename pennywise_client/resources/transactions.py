@@ -59,6 +59,8 @@ class TransactionCalls:
         paid_by: PayersArg | Unset = UNSET,
         split: SplitArg | Unset = UNSET,
         import_key: str | Unset = UNSET,
+        convert: bool | Unset = UNSET,
+        rate: Amount | Unset = UNSET,
         idempotency_key: str | None = None,
     ) -> Call[TransactionRead]:
         """Record an expense (default), income or transfer.
@@ -66,6 +68,9 @@ class TransactionCalls:
         ``paid_by``: ``{member_id: amount}`` or ``[{"member_id": ..., "amount": ...}]``
         (default: you paid it all). ``split``: ``{"mode": "shares", "entries":
         [{"member_id": ..., "shares": "2"}, ...]}`` (default: equally between everyone).
+        ``convert=True``: entered in ``currency``, booked in the group's currency at
+        ``rate`` (``1 currency = rate``; implies ``convert``), else the group's rate for
+        ``date``, else the ECB reference rate; ``tx.conversion`` keeps what was entered.
         """
         body = TransactionCreate(
             group_id=_id(group_id),
@@ -79,6 +84,8 @@ class TransactionCalls:
             paid_by=_payers(paid_by),
             split=_split(split),
             import_key=import_key,
+            convert=convert,
+            rate=_opt_decimal(rate, "rate"),
         )
         return Call(transactions_create, {"body": body, "idempotency_key": idempotency_key})
 
@@ -140,9 +147,12 @@ class TransactionCalls:
         notes: str | Unset | None = UNSET,
         paid_by: PayersArg | Unset = UNSET,
         split: SplitArg | Unset = UNSET,
+        rate: Amount | Unset = UNSET,
     ) -> Call[TransactionRead]:
         """Edit what is given (``None`` clears an optional field). ``if_match``: the version
-        you read (``tx.version``); a stale one is a :class:`PreconditionFailedError`."""
+        you read (``tx.version``); a stale one is a :class:`PreconditionFailedError`. A
+        converted transaction is edited as entered (``amount``, ``currency``) and booked
+        again at its rate, or at a new ``rate``."""
         body = TransactionUpdate(
             kind=kind,
             description=description,
@@ -153,6 +163,7 @@ class TransactionCalls:
             notes=notes,
             paid_by=_payers(paid_by),
             split=_split(split),
+            rate=_opt_decimal(rate, "rate"),
         )
         return Call(
             transactions_update,

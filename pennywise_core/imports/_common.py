@@ -66,6 +66,10 @@ class ImportOptions:
     ``€``; an ihatemoney CSV may have no currency column). Default: the group's currency."""
     bank: Any = None
     """A :class:`pennywise_core.imports.bank.BankMapping`: the column mapping of a bank CSV."""
+    convert: bool = False
+    """Book every row in another currency than the group's in the group's currency, at the
+    group's rate for the row's date (else the reference rate), rounded per row; each keeps
+    what the file says as its ``conversion``. Default: a ledger per currency, as given."""
     error_limit: int = 50
     """At most this many errors (and warnings) are listed; every bad row is counted."""
     batch_size: int = 2000
@@ -113,6 +117,9 @@ class Record:
     updated_at: dt.datetime | None = None
     entries: list[tuple[str, int, int]] | None = None
     """The entries the source says this computes to (Pennywise JSON): checked, not trusted."""
+    conversion: dict[str, Any] | None = None
+    """Entered in another currency and booked in this one: ``Transaction.conversion`` as
+    stored (the entered amount in minor units, its currency, the rate, its source and day)."""
     kept: tuple[str, ...] = ()
     """The source's fields that Pennywise cannot act on yet (a recurrence, a conversion),
     written into ``notes`` so nothing is dropped; the report counts them per field."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import uuid
@@ -46,10 +47,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, AsyncSessionTransaction
 from pennywise_core.errors import (
     ConflictError,
     FieldError,
+    NotFoundError,
     PermissionDeniedError,
     ValidationError,
 )
 from pennywise_core.models import (
+    Group,
     Member,
     Role,
     SplitMode,
@@ -58,10 +61,11 @@ from pennywise_core.models import (
     User,
     utcnow,
 )
-from pennywise_core.money import format_amount
+from pennywise_core.money import Currency, allocate, format_amount, get_currency, parse_amount
+from pennywise_core.rates import RateQuote, convert_amount, format_rate
 from pennywise_core.rows import EntryRow, RowBuilder, TxRow, WriteConflict, Writer, dumps_params
 from pennywise_core.schemas import PayerIn, SplitEntryIn, SplitIn
-from pennywise_core.services import activity, balances
+from pennywise_core.services import activity, balances, rates
 from pennywise_core.services.access import membership
 from pennywise_core.services.members import in_default_split
 from pennywise_core.services.members import snapshot as member_snapshot
@@ -126,10 +130,13 @@ class _Run:
         warnings: list[str],
         progress: Callable[[Progress], None] | None,
         skip_invalid: bool = False,
+        group: Group | None = None,
     ) -> None:
         self.session = session
         self.actor = actor
         self.group_id = group_id
+        self.group = group
+        self._quotes: dict[tuple[str, dt.date], RateQuote] = {}
         self.parser = parser
         self.columns: Columns = parser.columns
         self.directory = directory
@@ -284,6 +291,15 @@ class _Run:
                 )
                 continue
             seen[record.key] = record.row
+            if (
+                self.options.convert
+                and record.conversion is None
+                and record.kind is not TransactionKind.CONVERSION
+            ):
+                converted = await self._convert(record)
+                if converted is None:
+                    continue
+                record = converted
             computed = self._compute(record)
             if computed is not None and self.writer is not None:
                 rows.append((record, *computed))
@@ -292,6 +308,57 @@ class _Run:
                     rows, piece = [], _PIECE
         if rows:
             await self._write(rows)
+
+    async def _convert(self, record: Record) -> Record | None:
+        """``record`` booked in the group's currency (``ImportOptions.convert``), or None
+        after reporting why it cannot be (no rate for its currency and day; amounts in its
+        payers or an adjustment split that cannot be divided in proportion)."""
+        assert self.group is not None
+        target = get_currency(self.group.default_currency)
+        source = record.currency
+        if source.code == target.code:
+            return record
+        where = ("row", record.row, self.columns.currency)
+        key = (source.code, record.date)
+        quote = self._quotes.get(key)
+        if quote is None:
+            try:
+                quote = await rates.quote(self.session, self.group, source.code, record.date)
+            except NotFoundError as exc:
+                self.problem([FieldError(where, exc.detail)])
+                return None
+            self._quotes[key] = quote
+        amount = convert_amount(record.amount, source, quote.rate, target)
+        if amount <= 0:
+            self.problem([FieldError(where, f"is 0 {target.code} once converted")])
+            return None
+        try:
+            paid_by = _in_proportion(record.paid_by, record.amount, amount, source, target)
+            split = record.split
+            if record.split_mode is SplitMode.EXACT:
+                split = _in_proportion(split, record.amount, amount, source, target)
+            elif record.split_mode is SplitMode.ADJUSTMENT and any(v for _, v in split):
+                raise ValidationError.at(
+                    "split", "an adjustment split's extras cannot be converted; import it as is"
+                )
+        except ValidationError as exc:
+            self.problem([FieldError(where, exc.errors[0].msg if exc.errors else exc.detail)])
+            return None
+        return dataclasses.replace(
+            record,
+            amount=amount,
+            currency=target,
+            paid_by=paid_by,
+            split=split,
+            entries=None,
+            conversion={
+                "amount": record.amount,
+                "currency": source.code,
+                "rate": format_rate(quote.rate),
+                "source": quote.source,
+                "date": quote.valid_from.isoformat(),
+            },
+        )
 
     async def _existing(self, keys: list[str]) -> tuple[set[str], set[str]]:
         """The keys the group had before this import, and (``skip_invalid``) those this
@@ -360,6 +427,7 @@ class _Run:
                 computed,
                 member_hex,
                 import_key=record.key,
+                conversion=None if record.conversion is None else dumps_params(record.conversion),
                 deleted_at=record.deleted_at,
                 created_at=record.created_at,
                 updated_at=record.updated_at,
@@ -762,6 +830,27 @@ def _index_in(loc: tuple[str | int, ...]) -> int | None:
     return None
 
 
+def _in_proportion(
+    parts: list[tuple[str, str | None]],
+    total: int,
+    converted: int,
+    source: Currency,
+    target: Currency,
+) -> list[tuple[str, str | None]]:
+    """Amounts that add up to ``total`` in ``source`` as amounts that add up to
+    ``converted`` in ``target``, each in proportion (largest remainder): how a converted
+    row's payers or exact split keep adding up. Parts without an amount stay without."""
+    if all(value is None for _, value in parts):
+        return parts
+    amounts = [parse_amount(value or "0", source, field="split") for _, value in parts]
+    if sum(amounts) != total:
+        raise ValidationError.at("split", "the amounts do not add up to the row's amount")
+    shares = allocate(converted, amounts)
+    return [
+        (ref, format_amount(share, target)) for (ref, _), share in zip(parts, shares, strict=True)
+    ]
+
+
 async def _existing_keys(
     session: AsyncSession, group_id: uuid.UUID, keys: list[str]
 ) -> dict[str, uuid.UUID]:
@@ -856,6 +945,7 @@ async def run(
             warnings=warnings,
             progress=progress,
             skip_invalid=skip_invalid,
+            group=found.group,
         )
         try:
             try:

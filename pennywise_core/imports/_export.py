@@ -77,6 +77,7 @@ class ExportedTx:
     created_at: dt.datetime
     updated_at: dt.datetime
     entries: list[tuple[uuid.UUID, int, int]]
+    conversion: dict[str, Any] | None = None
 
 
 async def members_of(session: AsyncSession, group_id: uuid.UUID) -> list[Member]:
@@ -113,6 +114,7 @@ async def transactions_of(
         Transaction.import_key,
         Transaction.created_at,
         Transaction.updated_at,
+        Transaction.conversion,
     )
     last: tuple[Any, ...] | None = None
     while True:
@@ -147,6 +149,7 @@ async def transactions_of(
                 created_at=r.created_at,
                 updated_at=r.updated_at,
                 entries=entries.get(r.id, []),
+                conversion=r.conversion,
             )
         if len(rows) < PAGE:
             return

@@ -32,11 +32,14 @@ import datetime as dt
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from typing import Any, ClassVar, TextIO
 
+import pydantic
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pennywise_core.errors import FieldError, ValidationError
 from pennywise_core.models import Group, Member, Role, SplitMode, TransactionKind
 from pennywise_core.money import Currency, format_amount, get_currency, parse_amount
+from pennywise_core.rates import convert_amount, format_rate, parse_rate
+from pennywise_core.schemas import ExchangeRead
 from pennywise_core.vocabulary import SPLIT_VALUE_FIELD
 
 from ._common import (
@@ -232,6 +235,10 @@ class PennywiseJsonParser(BaseParser):
         key = f.text("import_key", required=False)
         if key is not None and not 0 < len(key) <= 200:
             f.fail("import_key", key, "must have 1 to 200 characters")
+        if kind is TransactionKind.CONVERSION:
+            conversion = self._exchange(f, obj.get("exchange"))
+        else:
+            conversion = self._conversion(f, obj.get("conversion"), amount, currency)
         if (
             f.errors
             or tx_id is None
@@ -260,7 +267,83 @@ class PennywiseJsonParser(BaseParser):
             created_at=created_at,
             updated_at=updated_at or created_at,
             entries=expected,
+            conversion=conversion,
         )
+
+    @staticmethod
+    def _exchange(f: _Fields, value: object) -> dict[str, Any] | None:
+        """A conversion's batch (``exchange``), as stored: it is what deletes the batch's
+        transactions together, so a conversion without one is refused."""
+        try:
+            if not isinstance(value, dict):
+                raise TypeError
+            exchange = ExchangeRead.model_validate(value)
+        except (TypeError, pydantic.ValidationError):
+            f.fail("exchange", value, "a conversion needs its batch: batch_id, into, date, rates")
+            return None
+        return {
+            "batch": str(exchange.batch_id),
+            "into": exchange.into,
+            "date": exchange.date.isoformat(),
+            "rates": [r.model_dump(mode="json") for r in exchange.rates],
+        }
+
+    def _conversion(
+        self, f: _Fields, value: object, booked: int | None, currency: Currency | None
+    ) -> dict[str, Any] | None:
+        """A converted transaction's ``conversion``: read, and checked against the booked
+        amount (the entered amount at the rate) and the group's currency."""
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            f.fail("conversion", value, "must be an object with amount, currency and rate")
+            return None
+        c = _Fields(f.row, value, f.line)
+        entered_currency = c.currency("conversion.currency", c.text("currency") or "")
+        entered = c.amount("conversion.amount", c.text("amount") or "", entered_currency)
+        rate_text = c.text("rate") or ""
+        try:
+            rate = parse_rate(rate_text, field="conversion.rate")
+        except ValidationError as exc:
+            c.fail("conversion.rate", rate_text, exc.errors[0].msg)
+            rate = None
+        source = c.text("rate_source")
+        day = c.iso_date("conversion.rate_date", c.text("rate_date") or "")
+        f.errors.extend(c.errors)
+        if (
+            c.errors
+            or entered_currency is None
+            or entered is None
+            or rate is None
+            or source is None
+            or day is None
+            or booked is None
+            or currency is None
+        ):
+            return None
+        if currency.code != self.context.group_currency:
+            f.fail(
+                "conversion",
+                currency.code,
+                f"a converted transaction is booked in the group's currency, "
+                f"{self.context.group_currency}",
+            )
+            return None
+        if convert_amount(entered, entered_currency, rate, currency) != booked:
+            f.fail(
+                "conversion",
+                rate_text,
+                f"{format_amount(entered, entered_currency)} {entered_currency.code} at "
+                f"{rate_text} is not the amount {format_amount(booked, currency)}",
+            )
+            return None
+        return {
+            "amount": entered,
+            "currency": entered_currency.code,
+            "rate": format_rate(rate),
+            "source": source,
+            "date": day.isoformat(),
+        }
 
     def _ref(self, f: _Fields, column: str, member_id: object) -> str:
         ref = self._members.get(member_id) if isinstance(member_id, str) else None
@@ -612,6 +695,32 @@ def _document(tx: ExportedTx) -> dict[str, Any]:
         "created_at": stamp(tx.created_at),
         "updated_at": stamp(tx.updated_at),
         "import_key": tx.import_key,
+    } | _conversion(tx.kind, tx.conversion)
+
+
+def _conversion(kind: str, stored: dict[str, Any] | None) -> dict[str, Any]:
+    """``conversion`` as the API shows it (``ConversionRead``), for a converted transaction,
+    and ``exchange`` (``ExchangeRead``) for a conversion: documents of groups that convert
+    nothing stay as they were."""
+    if stored is None:
+        return {}
+    if kind == TransactionKind.CONVERSION:
+        return {
+            "exchange": {
+                "batch_id": stored["batch"],
+                "into": stored["into"],
+                "date": stored["date"],
+                "rates": stored["rates"],
+            }
+        }
+    return {
+        "conversion": {
+            "amount": format_amount(stored["amount"], stored["currency"]),
+            "currency": stored["currency"],
+            "rate": stored["rate"],
+            "rate_source": stored["source"],
+            "rate_date": stored["date"],
+        }
     }
 
 

@@ -25,6 +25,7 @@ otherwise the row is refused — import the JSON export instead.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -32,7 +33,14 @@ from typing import Any, ClassVar, TextIO
 
 from pennywise_core.errors import FieldError, ValidationError
 from pennywise_core.models import SplitMode, TransactionKind
-from pennywise_core.money import MAX_MINOR_UNITS, Currency, format_amount
+from pennywise_core.money import (
+    MAX_MINOR_UNITS,
+    Currency,
+    format_amount,
+    get_currency,
+    parse_amount,
+)
+from pennywise_core.rates import convert_amount, format_rate, parse_rate
 
 from ._common import (
     BaseParser,
@@ -201,7 +209,18 @@ class SpliitJsonParser(BaseParser):
         if isinstance(rule, str) and rule in _RECURRENCE:
             repeats = f"Repeats {_RECURRENCE[rule]} in Spliit (recurrenceRule {rule})"
             kept.append(KEPT_RECURRENCE)
-        original = self._original(obj, currency)
+        conversion = None
+        if amount is not None and day is not None:
+            conversion = converted(
+                obj.get("originalAmount"),
+                obj.get("originalCurrency"),
+                obj.get("conversionRate"),
+                abs(amount),
+                currency,
+                self.context.group_currency,
+                day,
+            )
+        original = None if conversion else self._original(obj, currency)
         if original is not None:
             kept.append(KEPT_ORIGINAL)
         if isinstance(expense_id, str):
@@ -237,6 +256,7 @@ class SpliitJsonParser(BaseParser):
             category=category(category_name if isinstance(category_name, str) else None),
             notes=notes(note, original, repeats, description[1]),
             kept=tuple(kept),
+            conversion=conversion,
         )
 
     @staticmethod
@@ -403,9 +423,11 @@ class SpliitCsvParser(BaseParser):
             mode = SplitMode.SHARES
             split = [(n, str(s)) for n, s in shares]
         cat = category(cell("category"))
-        original = None
+        original, conversion = None, None
         kept: tuple[str, ...] = ()
         if "original cost" in index and row[index["original cost"]].strip():
+            conversion = self._converted_csv(row, index, amount, currency, day)
+        if conversion is None and "original cost" in index and row[index["original cost"]].strip():
             original_currency = (
                 row[index["original currency"]] if "original currency" in index else ""
             )
@@ -445,7 +467,64 @@ class SpliitCsvParser(BaseParser):
             category=cat,
             notes=notes(original, description[1]),
             kept=kept,
+            conversion=conversion,
         )
+
+    def _converted_csv(
+        self, row: list[str], index: dict[str, int], amount: int, currency: Currency, day: dt.date
+    ) -> dict[str, Any] | None:
+        def cell(name: str) -> str:
+            return row[index[name]].strip() if name in index else ""
+
+        code = cell("original currency")
+        try:
+            entered = parse_amount(cell("original cost").lstrip("-"), code, field="Original cost")
+        except ValidationError:
+            return None
+        return converted(
+            str(entered),
+            code,
+            cell("conversion rate"),
+            amount,
+            currency,
+            self.context.group_currency,
+            day,
+        )
+
+
+def converted(
+    entered: object,
+    code: object,
+    rate_text: object,
+    booked: int,
+    currency: Currency,
+    group_currency: str,
+    day: dt.date,
+) -> dict[str, Any] | None:
+    """A Spliit expense entered in another currency as a converted transaction
+    (``Transaction.conversion``): Spliit books ``originalAmount × conversionRate`` (``1
+    originalCurrency = conversionRate`` group currency). Only where that gives the booked
+    amount exactly, in the group's currency; else None, and the caller keeps what the file
+    says in the notes instead."""
+    if not (isinstance(entered, str) and isinstance(code, str) and isinstance(rate_text, str)):
+        return None
+    if currency.code != group_currency or code == currency.code:
+        return None
+    try:
+        source = get_currency(code)
+        minor = abs(int(entered))
+        rate = parse_rate(rate_text)
+    except (ValueError, ValidationError):
+        return None
+    if minor == 0 or convert_amount(minor, source, rate, currency) != booked:
+        return None
+    return {
+        "amount": minor,
+        "currency": source.code,
+        "rate": format_rate(rate),
+        "source": "spliit",
+        "date": day.isoformat(),
+    }
 
 
 __all__ = ["SpliitCsvParser", "SpliitJsonParser"]

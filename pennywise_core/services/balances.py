@@ -8,6 +8,7 @@ of step; :func:`verify` recomputes it from the entries and reports (or repairs) 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -17,9 +18,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pennywise_core.models import Balance, Entry, Member, Role, Transaction, User
-from pennywise_core.money import format_amount
-from pennywise_core.schemas import BalanceDrift, BalanceRead, VerifyReport
-from pennywise_core.services.access import membership
+from pennywise_core.money import format_amount, get_currency
+from pennywise_core.rates import RateQuote, convert_balances
+from pennywise_core.schemas import BalanceDrift, BalanceRead, ConvertedBalances, VerifyReport
+from pennywise_core.services import rates
+from pennywise_core.services.access import Membership, membership
 
 BalanceChanges = dict[tuple[str, uuid.UUID], int]
 """What one database transaction does to a group's balances: ``{(currency, member_id):
@@ -152,6 +155,58 @@ async def amounts(
     for b in (await session.scalars(query.order_by(Balance.currency, Balance.member_id))).all():
         result[b.currency][b.member_id] = b.amount
     return dict(result)
+
+
+async def converted_amounts(
+    session: AsyncSession, found: Membership, currency: str, on: dt.date
+) -> tuple[dict[uuid.UUID, int], dict[str, RateQuote]]:
+    """Every member's balances over all currencies in ``currency``, at the rates of ``on``
+    (:func:`pennywise_core.rates.convert_balances`: they sum to exactly zero), zeros
+    omitted, and the rate used for each other currency."""
+    target = get_currency(currency)
+    per_currency = await amounts(session, found.group.id)
+    quotes = await rates.quotes_into(session, found.group, per_currency, target.code, on)
+    total = convert_balances(per_currency, {code: q.rate for code, q in quotes.items()}, target)
+    return {m: v for m, v in total.items() if v}, quotes
+
+
+async def read_converted(
+    session: AsyncSession,
+    actor: User,
+    group_id: uuid.UUID,
+    *,
+    currency: str,
+    on: dt.date | None = None,
+) -> ConvertedBalances:
+    """Every member's balance over all currencies, in ``currency`` at the rates of ``on``
+    (default today): the group's own rates where set, else the reference rates; the answer
+    names each rate used. The per-currency ledgers are not changed."""
+    found = await membership(session, actor, group_id)
+    day = on or dt.datetime.now(dt.UTC).date()
+    total, quotes = await converted_amounts(session, found, currency, day)
+    members = (
+        await session.execute(
+            select(Member.id, Member.display_name, Member.removed_at)
+            .where(Member.group_id == group_id)
+            .order_by(Member.created_at, Member.id)
+        )
+    ).all()
+    code = get_currency(currency).code
+    return ConvertedBalances(
+        currency=code,
+        date=day,
+        balances=[
+            BalanceRead(
+                member_id=member_id,
+                display_name=name,
+                currency=code,
+                balance=format_amount(total.get(member_id, 0), code),
+            )
+            for member_id, name, removed_at in members
+            if removed_at is None or total.get(member_id)
+        ],
+        rates=[rates.used(q) for q in quotes.values()],
+    )
 
 
 BalanceKey = tuple[uuid.UUID, uuid.UUID, str]

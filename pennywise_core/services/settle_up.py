@@ -7,8 +7,9 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pennywise_core.errors import ValidationError
 from pennywise_core.models import Role, TransactionKind, User
-from pennywise_core.money import format_amount
+from pennywise_core.money import format_amount, get_currency
 from pennywise_core.schemas import (
     PayerIn,
     SettlementRead,
@@ -18,21 +19,50 @@ from pennywise_core.schemas import (
     TransactionRead,
     TransferRead,
 )
-from pennywise_core.services import balances, transactions
+from pennywise_core.services import balances, conversions, rates, transactions
 from pennywise_core.services.access import membership
 from pennywise_core.settle import minimal_transfers
 
 
 async def suggest(
-    session: AsyncSession, actor: User, group_id: uuid.UUID, *, currency: str | None = None
+    session: AsyncSession,
+    actor: User,
+    group_id: uuid.UUID,
+    *,
+    currency: str | None = None,
+    in_currency: str | None = None,
+    on: dt.date | None = None,
 ) -> SettlementRead:
     """Transfers per currency that bring every balance to zero.
 
     Per currency: the proven minimal number of transfers where the non-zero balances are
     few enough for an exact search, a heuristic (never worse than greedy) above that.
     ``proven_minimal`` is true only if every currency's answer was proven.
+
+    With ``in_currency``: every balance is first converted to that one currency at the
+    rates of ``on`` (default today; see :func:`balances.read_converted`), and the
+    transfers settle the converted balances; the answer names the rates used.
     """
-    await membership(session, actor, group_id)
+    found = await membership(session, actor, group_id)
+    if in_currency is not None:
+        day = on or dt.datetime.now(dt.UTC).date()
+        total, quotes = await balances.converted_amounts(session, found, in_currency, day)
+        code = get_currency(in_currency).code
+        settlement = minimal_transfers(total)
+        return SettlementRead(
+            transfers=[
+                TransferRead(
+                    from_member_id=t.debtor,
+                    to_member_id=t.creditor,
+                    amount=format_amount(t.amount, code),
+                    currency=code,
+                )
+                for t in settlement.transfers
+            ],
+            proven_minimal=settlement.proven_minimal,
+            converted_to=code,
+            rates=[rates.used(q) for q in quotes.values()],
+        )
     transfers: list[TransferRead] = []
     proven = True
     for code, amounts in (await balances.amounts(session, group_id, currency=currency)).items():
@@ -57,14 +87,31 @@ async def record(
     *,
     currency: str | None = None,
     date: dt.date | None = None,
+    in_currency: str | None = None,
+    on: dt.date | None = None,
 ) -> list[TransactionRead]:
-    """Record the current suggestion as ordinary transfer transactions."""
-    await membership(session, actor, group_id, min_role=Role.MEMBER, writable=True)
+    """Record the current suggestion as ordinary transfer transactions.
+
+    With ``in_currency``: first a conversion (:func:`conversions.convert_all`) moves every
+    balance into that currency at the rates of ``on`` (default ``date``, else today), then
+    the transfers settle it there, so every currency's ledger ends at zero. The answer is
+    the conversion's transactions, then the transfers.
+    """
+    found = await membership(session, actor, group_id, min_role=Role.MEMBER, writable=True)
+    if in_currency is not None and currency is not None:
+        raise ValidationError.at("currency", "give currency or in, not both")
     # The balances stay as read until the transfers land: the suggestion is exact, and the
     # transfers' balance writes take no row that is not already this transaction's.
     await balances.lock(session, group_id)
+    converted: list[TransactionRead] = []
+    if in_currency is not None:
+        day = on or date or dt.datetime.now(dt.UTC).date()
+        currency = get_currency(in_currency).code
+        converted = await conversions.convert_all(
+            session, actor, found, currency, on=day, booked_on=date
+        )
     suggestion = await suggest(session, actor, group_id, currency=currency)
-    return [
+    return converted + [
         await transactions.create(
             session,
             actor,

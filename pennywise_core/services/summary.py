@@ -52,7 +52,8 @@ async def spending(
             Member.user_id == actor.id,
             Transaction.deleted_at.is_(None),
             Group.deleted_at.is_(None),
-            Transaction.kind != TransactionKind.TRANSFER,
+            # Settling up is neither spending nor receiving; nor is moving between currencies.
+            Transaction.kind.not_in([TransactionKind.TRANSFER, TransactionKind.CONVERSION]),
         )
     )
     if group_id is not None:

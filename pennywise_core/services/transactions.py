@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, exists, func, or_, select
@@ -24,15 +25,28 @@ from pennywise_core.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from pennywise_core.models import Entry, Role, SplitMode, Transaction, TransactionKind, User, utcnow
+from pennywise_core.models import (
+    Entry,
+    Group,
+    Role,
+    SplitMode,
+    Transaction,
+    TransactionKind,
+    User,
+    utcnow,
+)
 from pennywise_core.money import Currency, format_amount, get_currency, parse_amount
 from pennywise_core.pagination import Keyset, check_limit
+from pennywise_core.rates import MANUAL, RateQuote, convert_amount, format_rate, parse_rate
 from pennywise_core.rows import RowBuilder, Writer, dumps_params
 from pennywise_core.schemas import (
+    ConversionRead,
     EntryRead,
+    ExchangeRead,
     Page,
     PayerIn,
     PayerRead,
+    RateUsed,
     SplitEntryIn,
     SplitEntryRead,
     SplitIn,
@@ -42,15 +56,17 @@ from pennywise_core.schemas import (
     TransactionRead,
     TransactionUpdate,
 )
-from pennywise_core.services import activity, balances
+from pennywise_core.services import activity, balances, rates
 from pennywise_core.services.access import Membership, membership, readable_group_ids
 from pennywise_core.services.members import current_members, in_default_split
 from pennywise_core.services.versions import check_version, flush_versioned
 from pennywise_core.splits import compute
+from pennywise_core.vocabulary import ENTERED_KINDS
 
 
 def to_read(tx: Transaction) -> TransactionRead:
     params = tx.split_params
+    exchanged = tx.kind is TransactionKind.CONVERSION
     return TransactionRead(
         id=tx.id,
         group_id=tx.group_id,
@@ -79,7 +95,91 @@ def to_read(tx: Transaction) -> TransactionRead:
         created_at=tx.created_at,
         updated_at=tx.updated_at,
         deleted=tx.deleted_at is not None,
+        conversion=None if exchanged else _conversion_read(tx.conversion),
+        exchange=_exchange_read(tx.conversion) if exchanged else None,
     )
+
+
+def _exchange_read(stored: dict[str, Any] | None) -> ExchangeRead | None:
+    if stored is None:
+        return None
+    return ExchangeRead(
+        batch_id=uuid.UUID(stored["batch"]),
+        into=stored["into"],
+        date=dt.date.fromisoformat(stored["date"]),
+        rates=[RateUsed.model_validate(r) for r in stored["rates"]],
+    )
+
+
+def _conversion_read(stored: dict[str, Any] | None) -> ConversionRead | None:
+    if stored is None:
+        return None
+    return ConversionRead(
+        amount=format_amount(stored["amount"], stored["currency"]),
+        currency=stored["currency"],
+        rate=stored["rate"],
+        rate_source=stored["source"],
+        rate_date=dt.date.fromisoformat(stored["date"]),
+    )
+
+
+async def _convert(
+    session: AsyncSession,
+    group: Group,
+    *,
+    entered: int,
+    currency: Currency,
+    rate: str | Decimal | None,
+    on: dt.date,
+    paid_by: list[PayerIn] | None,
+    split: SplitIn | None,
+) -> tuple[int, Currency, dict[str, Any]]:
+    """An amount entered in ``currency`` as booked in the group's currency: the booked
+    amount (rounded once, half-even), the group's currency, and what the transaction keeps
+    of it (``Transaction.conversion``). The rate: ``rate`` if given (``manual``), else the
+    group's rate for ``on``, else the reference rate (:func:`rates.quote`)."""
+    booked = get_currency(group.default_currency)
+    if currency.code == booked.code:
+        raise ValidationError.at(
+            "currency", f"{currency.code} is the group's currency: there is nothing to convert"
+        )
+    _no_amounts_given(paid_by, split)
+    if rate is None:
+        quote = await rates.quote(session, group, currency.code, on)
+    else:
+        value = rate if isinstance(rate, Decimal) else parse_rate(rate)
+        quote = RateQuote(currency.code, booked.code, value, on, MANUAL)
+    amount = convert_amount(entered, currency, quote.rate, booked)
+    if amount <= 0:
+        raise ValidationError.at(
+            "amount",
+            f"{format_amount(entered, currency)} {currency.code} is "
+            f"{format_amount(amount, booked)} {booked.code} at {format_rate(quote.rate)}",
+        )
+    return (
+        amount,
+        booked,
+        {
+            "amount": entered,
+            "currency": currency.code,
+            "rate": format_rate(quote.rate),
+            "source": quote.source,
+            "date": quote.valid_from.isoformat(),
+        },
+    )
+
+
+def _no_amounts_given(paid_by: list[PayerIn] | None, split: SplitIn | None) -> None:
+    # Amounts in the payers or the split would be in the entered currency and would each
+    # need converting so that they still add up; until then they are refused, not guessed.
+    if any(p.amount is not None for p in paid_by or ()) or any(
+        e.amount is not None for e in (split.entries if split and split.entries else ())
+    ):
+        raise ValidationError.at(
+            "convert",
+            "a converted transaction takes no amounts in paid_by or the split yet: split it "
+            "by shares or percent, or enter it in the group's currency",
+        )
 
 
 def snapshot(tx: Transaction) -> dict[str, Any]:
@@ -129,8 +229,40 @@ async def _compute_into(
 
 
 async def create(session: AsyncSession, actor: User, data: TransactionCreate) -> TransactionRead:
+    if data.kind not in ENTERED_KINDS:
+        raise ValidationError.at(
+            "kind",
+            "a conversion is not entered: it is recorded by settling up in one currency "
+            "(settle-up with in=…)",
+        )
+    return await book(session, actor, data)
+
+
+async def book(
+    session: AsyncSession,
+    actor: User,
+    data: TransactionCreate,
+    *,
+    exchange: dict[str, Any] | None = None,
+) -> TransactionRead:
+    """:func:`create` without its check of the kind, for the one writer of conversions
+    (:mod:`pennywise_core.services.conversions`): ``exchange`` is the conversion's batch,
+    stored as its ``conversion``. Everything else calls :func:`create`."""
     found = await membership(session, actor, data.group_id, min_role=Role.MEMBER, writable=True)
     currency = _currency(data.currency or found.group.default_currency)
+    date = data.date or dt.datetime.now(dt.UTC).date()
+    amount, conversion = _amount(data.amount, currency), None
+    if data.convert or data.rate is not None:
+        amount, currency, conversion = await _convert(
+            session,
+            found.group,
+            entered=amount,
+            currency=currency,
+            rate=data.rate,
+            on=date,
+            paid_by=data.paid_by,
+            split=data.split,
+        )
     if data.import_key is not None:
         duplicate = await session.scalar(
             select(Transaction.id).where(
@@ -144,13 +276,14 @@ async def create(session: AsyncSession, actor: User, data: TransactionCreate) ->
         group_id=data.group_id,
         kind=data.kind,
         description=data.description,
-        amount=_amount(data.amount, currency),
+        amount=amount,
         currency=currency.code,
-        date=data.date or dt.datetime.now(dt.UTC).date(),
+        date=date,
         category=data.category,
         notes=data.notes,
         created_by=actor.id,
         import_key=data.import_key,
+        conversion=exchange if exchange is not None else conversion,
     )
     paid_by = data.paid_by or [PayerIn(member_id=found.member.id)]
     await _compute_into(
@@ -195,6 +328,7 @@ async def _insert(session: AsyncSession, tx: Transaction) -> None:
         [(i, e.paid, e.owed) for i, e in enumerate(tx.entries)],
         [writer.uuid(e.member_id) for e in tx.entries],
         import_key=tx.import_key,
+        conversion=None if tx.conversion is None else dumps_params(tx.conversion),
     )
     await writer.execute(*builder.take())
     tx.version, tx.created_at, tx.updated_at, tx.deleted_at = 1, now, now, None
@@ -245,7 +379,7 @@ async def get(session: AsyncSession, actor: User, transaction_id: uuid.UUID) -> 
     return to_read(tx)
 
 
-_MONEY_FIELDS = frozenset({"kind", "amount", "currency", "paid_by", "split"})
+_MONEY_FIELDS = frozenset({"kind", "amount", "currency", "paid_by", "split", "rate"})
 
 
 async def update(
@@ -260,10 +394,22 @@ async def update(
 
     Fields left out keep their value, and so do the payers and the split as first given
     (a single payer keeps paying the whole, new, amount).
+
+    A converted transaction (``conversion``) is edited as entered: ``amount`` and
+    ``currency`` are the entered ones, and the booked amount is computed again at the
+    stored rate, or at ``rate`` when given (never silently at a newer one). Its
+    ``currency`` set to the group's books it as given, without conversion.
     """
-    tx, _found = await _load_for_write(session, actor, transaction_id, expected_version)
+    tx, found = await _load_for_write(session, actor, transaction_id, expected_version)
     if tx.deleted_at is not None:
         raise ConflictError("the transaction is deleted; restore it before editing it")
+    if tx.kind is TransactionKind.CONVERSION:
+        raise ConflictError(
+            "a conversion is not edited: delete it (with the rest of its batch) and settle "
+            "up in one currency again"
+        )
+    if data.kind is TransactionKind.CONVERSION:
+        raise ValidationError.at("kind", "a transaction cannot become a conversion")
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         return to_read(tx)
@@ -278,12 +424,9 @@ async def update(
                     raise ValidationError.at(field, "cannot be removed")
                 setattr(tx, field, changes[field])
         if money_changed:
-            currency = _currency(data.currency or tx.currency)
             if data.kind is not None:
                 tx.kind = data.kind
-            if data.amount is not None:
-                tx.amount = _amount(data.amount, currency)
-            tx.currency = currency.code
+            currency = await _money_into(session, found.group, tx, data)
             await _compute_into(
                 session,
                 tx,
@@ -312,6 +455,52 @@ async def update(
     return to_read(tx)
 
 
+async def _money_into(
+    session: AsyncSession, group: Group, tx: Transaction, data: TransactionUpdate
+) -> Currency:
+    """Set ``tx``'s amount, currency and conversion from an edit; the booked currency."""
+    stored = tx.conversion
+    entered_code = data.currency or (stored["currency"] if stored else tx.currency)
+    currency = _currency(entered_code)
+    converting = currency.code != group.default_currency and (
+        stored is not None or data.rate is not None
+    )
+    if not converting:
+        if data.rate is not None:
+            raise ValidationError.at(
+                "rate", f"the transaction is in {currency.code}, the group's currency"
+            )
+        if data.amount is not None:
+            tx.amount = _amount(data.amount, currency)
+        elif stored is not None:  # back to the group's currency: the entered amount
+            tx.amount = _amount(format_amount(stored["amount"], stored["currency"]), currency)
+        tx.currency, tx.conversion = currency.code, None
+        return currency
+    if data.amount is not None:
+        entered = _amount(data.amount, currency)
+    elif stored is not None and stored["currency"] == currency.code:
+        entered = stored["amount"]
+    else:
+        entered = _amount(format_amount(tx.amount, tx.currency), currency)
+    rate: str | Decimal | None = data.rate
+    if rate is None and stored is not None and stored["currency"] == currency.code:
+        rate = Decimal(stored["rate"])
+    tx.amount, booked, conversion = await _convert(
+        session,
+        group,
+        entered=entered,
+        currency=currency,
+        rate=rate,
+        on=tx.date,
+        paid_by=data.paid_by,
+        split=data.split,
+    )
+    if rate is not None and data.rate is None and stored is not None:
+        conversion.update(source=stored["source"], date=stored["date"])  # the stored rate
+    tx.currency, tx.conversion = booked.code, conversion
+    return booked
+
+
 def _stored_payers(tx: Transaction, *, single_pays_all: bool) -> list[PayerIn]:
     stored = tx.split_params["paid_by"]
     if single_pays_all and len(stored) == 1:
@@ -338,26 +527,47 @@ async def _set_deleted(
     tx, _found = await _load_for_write(session, actor, transaction_id, expected_version)
     if (tx.deleted_at is not None) == deleted:
         return to_read(tx)  # already so: repeating a delete or restore changes nothing
-    tx.deleted_at = utcnow() if deleted else None
+    # A conversion goes (and comes back) with the rest of its batch: each currency's part
+    # alone would leave balances moved out of one currency and into none.
+    changed = [tx] + [
+        t for t in await _batch_of(session, tx) if (t.deleted_at is not None) != deleted
+    ]
+    now = utcnow()
+    changes: balances.BalanceChanges = {}
+    for t in changed:
+        t.deleted_at = now if deleted else None
+        balances.gather(t.currency, _entry_tuples(t), sign=-1 if deleted else 1, into=changes)
     await flush_versioned(session, "transaction")
-    await balances.apply(
-        session,
-        group_id=tx.group_id,
-        currency=tx.currency,
-        entries=_entry_tuples(tx),
-        sign=-1 if deleted else 1,
-    )
-    activity.record(
-        session,
-        actor,
-        group_id=tx.group_id,
-        action="transaction.delete" if deleted else "transaction.restore",
-        target_type="transaction",
-        target_id=tx.id,
-        before={"deleted": not deleted, "version": tx.version - 1},
-        after={"deleted": deleted, "version": tx.version},
-    )
+    await balances.apply_changes(session, group_id=tx.group_id, changes=changes)
+    for t in changed:
+        activity.record(
+            session,
+            actor,
+            group_id=t.group_id,
+            action="transaction.delete" if deleted else "transaction.restore",
+            target_type="transaction",
+            target_id=t.id,
+            before={"deleted": not deleted, "version": t.version - 1},
+            after={"deleted": deleted, "version": t.version},
+        )
     return to_read(tx)
+
+
+async def _batch_of(session: AsyncSession, tx: Transaction) -> list[Transaction]:
+    """The other transactions of ``tx``'s conversion batch (none for any other kind)."""
+    if tx.kind is not TransactionKind.CONVERSION or not tx.conversion:
+        return []
+    batch = tx.conversion.get("batch")
+    rows = await session.scalars(
+        select(Transaction)
+        .where(
+            Transaction.group_id == tx.group_id,
+            Transaction.kind == TransactionKind.CONVERSION,
+            Transaction.id != tx.id,
+        )
+        .options(selectinload(Transaction.entries))
+    )
+    return [t for t in rows if t.conversion and t.conversion.get("batch") == batch]
 
 
 async def delete(

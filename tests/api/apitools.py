@@ -57,6 +57,8 @@ class World:
     """An invite to claim the placeholder, addressed to an email none of them has."""
     rule_id: uuid.UUID
     """A recurring rule (monthly, the owner's): its occurrences are not created yet."""
+    rate_id: uuid.UUID
+    """The group's rate for USD: 1 USD = 0.9 EUR from the day it was made."""
     by_role: dict[Role, Actor] = field(default_factory=dict)
 
 
@@ -95,9 +97,19 @@ def fill_path(path: str, world: World | None = None, **overrides: uuid.UUID) -> 
             "token_id": world.api_token_id,
             "invite_id": world.invite_id,
             "rule_id": world.rule_id,
+            "rate_id": world.rate_id,
         }
     values.update(overrides)
-    for name in ("group_id", "member_id", "transaction_id", "token_id", "invite_id", "rule_id"):
+    names = (
+        "group_id",
+        "member_id",
+        "transaction_id",
+        "token_id",
+        "invite_id",
+        "rule_id",
+        "rate_id",
+    )
+    for name in names:
         path = path.replace("{" + name + "}", str(values.get(name) or uuid.uuid4()))
     assert "{" not in path, f"a path parameter the tests do not know: {path}"
     return path
@@ -111,6 +123,7 @@ def valid_body(key: str, world: World) -> dict[str, Any] | None:
         f"PATCH {API}/groups/{{group_id}}/members/{{member_id}}": {"weight": "2"},
         f"POST {API}/groups/{{group_id}}/invites": {"member_id": str(world.placeholder_id)},
         f"POST {API}/groups/{{group_id}}/settle-up": {},
+        f"POST {API}/groups/{{group_id}}/rates": {"currency": "USD", "rate": "0.92"},
         f"POST {API}/transactions": {
             "group_id": str(world.group_id),
             "description": "Taxi",
@@ -143,6 +156,11 @@ IMPORT_CSV = (
 """A Splitwise CSV between the world's two placeholders: any member may import it (it needs
 no new people). It leaves Bob at −10.00 EUR and Carl at +10.00 EUR."""
 
+QUERIES: dict[str, dict[str, str]] = {
+    f"GET {API}/groups/{{group_id}}/balances/converted": {"in": "EUR"},
+}
+"""Routes with a required query parameter: a valid one."""
+
 UPLOADS: dict[str, dict[str, Any]] = {
     f"POST {API}/groups/{{group_id}}/imports": {
         "files": {"file": ("splitwise.csv", IMPORT_CSV, "text/csv")},
@@ -157,7 +175,7 @@ def valid_request(key: str, world: World) -> dict[str, Any]:
     :func:`valid_body`, or a valid upload."""
     if key in UPLOADS:
         return UPLOADS[key]
-    return {"json": valid_body(key, world)}
+    return {"json": valid_body(key, world), "params": QUERIES.get(key)}
 
 
 def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from pennywise_core.recurring_schemas import RecurringRuleCreate
 from pennywise_core.schemas import (
     GroupCreate,
     MemberCreate,
+    RateSet,
     SplitEntryIn,
     SplitIn,
     TransactionCreate,
@@ -39,6 +40,7 @@ from pennywise_core.services import (
     groups,
     invites,
     members,
+    rates,
     recurring,
     transactions,
     users,
@@ -149,6 +151,9 @@ async def make_world(engine: AsyncEngine, make_actor: Any) -> Any:
                     }
                 ),
             )
+            rate = await rates.set_rate(
+                session, owner, group.id, RateSet(currency="USD", rate="0.9")
+            )
         return World(
             owner=people[Role.OWNER],
             admin=people[Role.ADMIN],
@@ -162,6 +167,7 @@ async def make_world(engine: AsyncEngine, make_actor: Any) -> Any:
             api_token_id=api_token.id,
             invite_id=invite.id,
             rule_id=rule.id,
+            rate_id=rate.id,
             by_role=people,
         )
 

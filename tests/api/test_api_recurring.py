@@ -29,7 +29,7 @@ async def test_a_rule_from_creation_to_end(client: httpx.AsyncClient, world: Any
         "until": None,
         "count": 6,
     }
-    assert rule["transaction"] == {"kind": "expense", **RENT["transaction"]}
+    assert rule["transaction"] == {"kind": "expense", "convert": False, **RENT["transaction"]}
 
     listed = (await client.get(base, headers=world.viewer.headers)).json()
     assert rule["id"] in [r["id"] for r in listed]

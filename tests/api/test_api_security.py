@@ -42,6 +42,8 @@ ROLE_MATRIX: dict[str, Role | None] = {
     f"DELETE {API}/groups/{{group_id}}/members/{{member_id}}": Role.ADMIN,
     f"POST {API}/groups/{{group_id}}/invites": Role.ADMIN,
     f"POST {API}/groups/{{group_id}}/settle-up": Role.MEMBER,
+    f"POST {API}/groups/{{group_id}}/rates": Role.ADMIN,
+    f"DELETE {API}/groups/{{group_id}}/rates/{{rate_id}}": Role.ADMIN,
     f"POST {API}/groups/{{group_id}}/imports": Role.MEMBER,
     f"POST {API}/groups/{{group_id}}/recurring": Role.MEMBER,
     # The world's rule is the owner's: others change it as admins (their own as members).

@@ -314,7 +314,12 @@ class TestBalancesAndSettle:
             ("transfer", "45.00", "2026-11-20"),
         }
         assert set(balances_by_name(cli("balances", "Trip")).values()) == {"0.00"}
-        assert cli("settle", "Trip") == {"transfers": [], "proven_minimal": True}
+        assert cli("settle", "Trip") == {
+            "transfers": [],
+            "proven_minimal": True,
+            "converted_to": None,
+            "rates": [],
+        }
 
     def test_balances_per_currency(self, cli: Cli, trip: Trip) -> None:
         cli("tx", "add", "Trip", "30.00", "Dinner")

@@ -185,8 +185,8 @@ async def test_async_context_manager_closes():
     assert pw._http.is_closed
 
 
-NAMESPACES = ["auth", "users", "groups", "members", "transactions", "balances", "settle_up",
-              "activity", "tokens", "invites", "imports", "exports"]  # fmt: skip
+NAMESPACES = ["auth", "users", "groups", "members", "transactions", "balances", "rates",
+              "settle_up", "activity", "tokens", "invites", "imports", "exports"]  # fmt: skip
 
 
 def test_sync_and_async_namespaces_match():

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pennywise_core import db, integrity
 from pennywise_core.integrity import IntegrityReport, Problem
-from pennywise_core.services import balances
+from pennywise_core.schemas import RateSet
+from pennywise_core.services import balances, rates, settle_up
 from tests.ledger import World, make_world
 
 
@@ -203,3 +204,47 @@ async def test_the_group_verify_and_the_database_check_share_one_recomputation(
         (two.trip.member_ids["Ann"], "5.01", "5.00"),
         (two.trip.member_ids["Bob"], "-4.99", "-5.00"),
     }
+
+
+async def test_a_converted_amount_that_is_not_its_rate_is_reported(fresh_database_url) -> None:
+    engine = db.create_engine(fresh_database_url)
+    await db.upgrade(engine)
+    try:
+        async with db.session_factory(engine)() as session, session.begin():
+            trip = await make_world(session, owner="Ann")
+            taxi = await trip.expense("20.00", currency="USD", rate="0.9", description="Taxi")
+        two = Two(engine, trip, trip, taxi.id)
+        assert (await two.check()).ok
+        # As a bug that recomputed it from a newer rate would leave it (entries in step).
+        await two.sql("UPDATE transactions SET amount = 1700 WHERE id = :t", t=taxi.id)
+        await two.sql(
+            "UPDATE entries SET paid = 1700, owed = 1700 WHERE transaction_id = :t", t=taxi.id
+        )
+        await two.sql("UPDATE balances SET amount = 0 WHERE group_id = :g", g=trip.group_id)
+        [wrong] = _by_check(await two.check())["conversions"]
+        assert (wrong.transaction_id, wrong.stored, wrong.recomputed) == (taxi.id, "17.00", "18.00")
+    finally:
+        await engine.dispose()
+
+
+async def test_a_conversion_batch_deleted_in_part_is_reported(fresh_database_url) -> None:
+    engine = db.create_engine(fresh_database_url)
+    await db.upgrade(engine)
+    try:
+        async with db.session_factory(engine)() as session, session.begin():
+            trip = await make_world(session, owner="Ann")
+            await trip.add_placeholder("Bob")
+            await rates.set_rate(
+                session, trip.owner, trip.group_id, RateSet(currency="USD", rate="0.5")
+            )
+            await trip.expense("10.00", currency="USD", split=trip.among("Bob"))
+            recorded = await settle_up.record(session, trip.owner, trip.group_id, in_currency="EUR")
+        two = Two(engine, trip, trip, recorded[0].id)
+        assert (await two.check()).ok
+        usd = next(t for t in recorded if t.currency == "USD")
+        await two.sql("UPDATE transactions SET deleted_at = created_at WHERE id = :t", t=usd.id)
+        problems = _by_check(await two.check())["conversions"]
+        assert {p.transaction_id for p in problems} == {t.id for t in recorded[:2]}
+        assert problems[0].message == "part of a conversion batch is deleted and part is not"
+    finally:
+        await engine.dispose()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from typing import ClassVar
 
 import pytest
 
 from pennywise_core.errors import ValidationError
+from pennywise_core.imports import ImportOptions
 from pennywise_core.imports.ihatemoney import split_owers
 from pennywise_core.models import SplitMode, TransactionKind
+from pennywise_core.schemas import RateSet
+from pennywise_core.services import rates
 from tests.imports.helpers import (
     balances,
     counts,
@@ -189,3 +194,99 @@ class TestOlderVersions:
         report = await run_bytes(session, world.owner, world.group_id, data)
         assert (report.format, report.created) == ("ihatemoney-csv", 3)
         assert await balances(session, world.group_id) == OLD_JSON
+
+
+class TestMultiCurrency:
+    """ihatemoney_multicurrency.json: a EUR project with bills in EUR, USD, GBP, CHF and JPY,
+    in the shape of ihatemoney's export (``amount`` in the bill's own currency; the rates
+    are not in the file). The group's rates, valid from 2024-01-01: 1 USD = 0.9, 1 GBP =
+    1.15, 1 CHF = 1.05, 1 JPY = 0.0062 EUR. ihatemoney converts per bill,
+    ``round(amount × rate, 2)``; by hand:
+      Dinner 30.00 EUR by Ann, Ann/Bob              → Ann +15.00, Bob −15.00
+      Taxi 20.00 USD = 18.00 EUR by Bob, Ann/Bob    → Bob +9.00, Ann −9.00
+      Museum 12.00 GBP = 13.80 EUR by Ann, all      → Ann +9.20, Bob −4.60, Cleo −4.60
+      Fondue 45.60 CHF = 47.88 EUR by Cleo, Bob/Cleo → Cleo +23.94, Bob −23.94
+      Sushi 5000 JPY = 31.00 EUR by Bob, Ann/Bob    → Bob +15.50, Ann −15.50
+    Ann 15 − 9 + 9.20 − 15.50 = −0.30; Bob −15 + 9 − 4.60 − 23.94 + 15.50 = −19.04;
+    Cleo −4.60 + 23.94 = 19.34: what ihatemoney shows in EUR.
+    """
+
+    RATES: ClassVar = {"USD": "0.9", "GBP": "1.15", "CHF": "1.05", "JPY": "0.0062"}
+    IHATEMONEY_SHOWS: ClassVar = {
+        ("Ann", "EUR"): "-0.30",
+        ("Bob", "EUR"): "-19.04",
+        ("Cleo", "EUR"): "19.34",
+    }
+
+    @pytest.fixture
+    async def trip(self, session) -> World:
+        world = await make_world(session, owner="Ann")
+        for code, rate in self.RATES.items():
+            await rates.set_rate(
+                session,
+                world.owner,
+                world.group_id,
+                RateSet(currency=code, rate=rate, valid_from=dt.date(2024, 1, 1)),
+            )
+        return world
+
+    async def test_with_convert_the_balances_are_ihatemoneys(self, session, trip: World) -> None:
+        options = ImportOptions(convert=True)
+        dry = await run_file(
+            session,
+            trip.owner,
+            trip.group_id,
+            "ihatemoney_multicurrency.json",
+            options=options,
+            dry_run=True,
+        )
+        assert report_balances(dry) == self.IHATEMONEY_SHOWS
+        report = await run_file(
+            session, trip.owner, trip.group_id, "ihatemoney_multicurrency.json", options=options
+        )
+        assert report.created == 5
+        assert await balances(session, trip.group_id) == self.IHATEMONEY_SHOWS
+        fondue = (await transactions_by_description(session, trip.group_id))["Fondue"]
+        assert (fondue.amount, fondue.currency) == (4788, "EUR")
+        assert fondue.conversion == {
+            "amount": 4560,
+            "currency": "CHF",
+            "rate": "1.05",
+            "source": "manual",
+            "date": "2024-01-01",
+        }
+
+    async def test_without_convert_a_ledger_per_currency(self, session, trip: World) -> None:
+        await run_file(session, trip.owner, trip.group_id, "ihatemoney_multicurrency.json")
+        got = await balances(session, trip.group_id)
+        assert {code for _, code in got} == {"EUR", "USD", "GBP", "CHF", "JPY"}
+        assert got[("Bob", "JPY")] == "2500"
+
+    async def test_a_currency_without_a_rate_is_a_row_error_and_nothing_is_written(
+        self, session, trip: World
+    ) -> None:
+        bills = [
+            {
+                "what": "Empanadas",
+                "bill_type": "Expense",
+                "amount": 9000.0,
+                "currency": "ARS",
+                "date": "2024-05-06",
+                "payer_name": "Ann",
+                "payer_weight": 1.0,
+                "owers": ["Ann", "Bob"],
+            }
+        ]
+        before = await counts(session, trip.group_id)
+        with pytest.raises(ValidationError) as caught:
+            await run_bytes(
+                session,
+                trip.owner,
+                trip.group_id,
+                json.dumps(bills).encode(),
+                options=ImportOptions(convert=True),
+            )
+        [error] = caught.value.errors
+        assert error.loc == ("row", 1, "currency")
+        assert "no rate for ARS in EUR on 2024-05-06" in error.msg
+        assert await counts(session, trip.group_id) == before

@@ -9,6 +9,8 @@ import uuid
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pennywise_core import exports, imports
 from pennywise_core.db import create_engine, session_factory, upgrade
@@ -18,19 +20,22 @@ from pennywise_core.schemas import (
     GroupCreate,
     MemberCreate,
     PayerIn,
+    RateSet,
     SplitEntryIn,
     SplitIn,
     TransactionCreate,
+    TransactionFilter,
     TransactionUpdate,
 )
-from pennywise_core.services import groups, members, transactions
+from pennywise_core.services import groups, members, rates, settle_up, transactions
 from tests.imports.helpers import balances, export_text, run_bytes
 from tests.ledger import World, join_by_invite, make_user, make_world
 
 
 async def rich_world(session) -> World:
-    """A group with every kind, split mode, several payers, two currencies, a deleted and
-    an edited transaction, a placeholder with a weight and a role, and a removed member."""
+    """A group with every kind, split mode, several payers, two currencies, one converted
+    at entry, a deleted and an edited transaction, a placeholder with a weight and a role,
+    and a removed member."""
     world = await make_world(session, "Bob")
     m = world.member_ids
     carol = await members.add(
@@ -107,6 +112,9 @@ async def rich_world(session) -> World:
             ],
         ),
     )
+    await world.expense(  # entered in USD, booked in EUR at the group's rate of the day
+        "25.00", currency="USD", rate="0.92", description="Ferry", date=day
+    )
     gone = await world.expense("12.34", description="Mistake", date=day)
     await transactions.delete(session, world.owner, gone.id)
     edited = await world.expense("10.00", description="Coffee", date=day)
@@ -155,7 +163,7 @@ class TestJsonRoundTrip:
                 await join_by_invite(other, ann, group.id, bob)
                 report = await run_bytes(other, ann, group.id, document.encode())
                 assert report.format == "pennywise-json"
-                assert report.created == 9
+                assert report.created == 10
                 assert [(m.display_name, m.role, m.weight) for m in report.new_members] == [
                     ("Carol", Role.VIEWER, "2"),
                     ("Dave", Role.MEMBER, "1"),
@@ -163,7 +171,7 @@ class TestJsonRoundTrip:
                 copied = await export_text(other, ann, group.id, "pennywise-json")
                 assert await balances(other, group.id) == source_balances
                 again = await run_bytes(other, ann, group.id, document.encode())
-                assert (again.created, again.already_imported) == (0, 9)
+                assert (again.created, again.already_imported) == (0, 10)
         finally:
             await engine.dispose()
 
@@ -186,6 +194,31 @@ class TestJsonRoundTrip:
         assert hotel["split"]["mode"] == "percent"
         assert [e["percent"] for e in hotel["split"]["entries"]] == ["50", "25.5", "24.5"]
         assert hotel["amount"] == "200.00"
+        assert "conversion" not in hotel  # only where there is one
+        ferry = next(t for t in document["transactions"] if t["description"] == "Ferry")
+        assert (ferry["amount"], ferry["currency"]) == ("23.00", "EUR")  # 25.00 × 0.92
+        assert ferry["conversion"] == {
+            "amount": "25.00",
+            "currency": "USD",
+            "rate": "0.92",
+            "rate_source": "manual",
+            "rate_date": "2024-03-01",
+        }
+
+    async def test_a_conversion_that_does_not_give_the_amount_is_refused(self, session) -> None:
+        world = await rich_world(session)
+        document = json.loads(
+            await export_text(session, world.owner, world.group_id, "pennywise-json")
+        )
+        ferry = next(t for t in document["transactions"] if t["description"] == "Ferry")
+        ferry["conversion"]["rate"] = "0.95"
+        target = await make_world(session, "Bob")
+        with pytest.raises(ValidationError) as caught:
+            await run_bytes(session, target.owner, target.group_id, json.dumps(document).encode())
+        [error] = caught.value.errors
+        assert error.loc[-1] == "conversion"
+        assert "25.00 USD at 0.95 is not the amount 23.00" in error.msg
+        assert await target.transaction_count() == 0
 
     async def test_a_hand_edited_document_that_no_longer_adds_up_is_refused(self, session) -> None:
         world = await rich_world(session)
@@ -246,7 +279,9 @@ class TestCsvRoundTrip:
         target = await make_world(session, "Bob")
         report = await run_bytes(session, target.owner, target.group_id, text.encode())
         assert report.format == "pennywise-csv"
-        assert report.created == 9  # live transactions only: the deleted one is history
+        # Live transactions only: the deleted one is history. The CSV holds the converted
+        # one as booked (23.00 EUR); what was entered travels in the JSON document only.
+        assert report.created == 10
         again = await export_text(session, target.owner, target.group_id, "pennywise-csv")
         assert again == text
         assert await balances(session, target.group_id) == await balances(session, world.group_id)
@@ -277,3 +312,112 @@ class TestCsvInput:
             ("Bob", "EUR"): "-6.00",
         }
         assert imports.detect(data) == "pennywise-csv"
+
+
+class TestConversionsRoundTrip:
+    async def test_a_conversion_batch_travels_and_stays_one_batch(
+        self, session, fresh_database_url
+    ) -> None:
+        world = await make_world(session, "Bob")
+        await rates.set_rate(
+            session,
+            world.owner,
+            world.group_id,
+            RateSet(currency="USD", rate="0.5", valid_from=dt.date(2026, 1, 1)),
+        )
+        await world.expense("10.00", currency="USD", split=world.among("Bob"))
+        await world.expense("3.00", split=world.among("Bob"))
+        await settle_up.record(
+            session, world.owner, world.group_id, in_currency="EUR", on=dt.date(2026, 6, 1)
+        )
+        document = await export_text(session, world.owner, world.group_id, "pennywise-json")
+        exchanges = [t["exchange"] for t in json.loads(document)["transactions"] if "exchange" in t]
+        assert len(exchanges) == 2
+        assert exchanges[0] == exchanges[1]
+        assert exchanges[0]["rates"] == [
+            {"currency": "USD", "base": "EUR", "rate": "0.5", "source": "manual",
+             "valid_from": "2026-01-01"}
+        ]  # fmt: skip
+
+        engine = create_engine(fresh_database_url)
+        try:
+            await upgrade(engine)
+            async with session_factory(engine)() as other, other.begin():
+                ann = await make_user(other, "Ann")
+                group = await groups.create(other, ann, GroupCreate(name="Trip"))
+                report = await run_bytes(other, ann, group.id, document.encode())
+                assert report.created == 5  # 2 expenses, 2 conversions, 1 transfer
+                assert await balances(other, group.id) == {}
+                copied = await export_text(other, ann, group.id, "pennywise-json")
+                # Deleting one part of the copied batch takes the other with it.
+                listed = await transactions.list_transactions(
+                    other, ann, TransactionFilter(group_id=group.id)
+                )
+                usd = next(
+                    t for t in listed.items if t.kind == "conversion" and t.currency == "USD"
+                )
+                await transactions.delete(other, ann, usd.id)
+                again = await transactions.list_transactions(
+                    other, ann, TransactionFilter(group_id=group.id, deleted="only")
+                )
+                assert {t.kind for t in again.items} == {"conversion"}
+                assert len(again.items) == 2
+        finally:
+            await engine.dispose()
+        # (Bob has an account in the source and is a placeholder in the copy.)
+        assert (
+            normalized(json.loads(copied))["transactions"]
+            == (normalized(json.loads(document))["transactions"])
+        )
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+async def test_the_json_round_trip_keeps_every_field_of_any_ledger(
+    session, data: st.DataObject
+) -> None:
+    """Any mix of expenses, income and transfers, in several currencies, some converted at
+    entry and some settled in one currency, comes back field for field."""
+    source = await make_world(session)
+    for name in ("Bob", "Cleo"):
+        await source.add_placeholder(name)
+    names = ["Ann", "Bob", "Cleo"]
+    for code in ("USD", "JPY"):
+        await rates.set_rate(
+            session,
+            source.owner,
+            source.group_id,
+            RateSet(currency=code, rate=data.draw(st.sampled_from(["0.5", "1.2", "0.0061"]))),
+        )
+    for _ in range(data.draw(st.integers(1, 5), label="transactions")):
+        code = data.draw(st.sampled_from(["EUR", "USD", "JPY"]))
+        amount = str(data.draw(st.integers(1, 10**6))) if code == "JPY" else "12.34"
+        kind = data.draw(st.sampled_from(["expense", "income", "transfer"]))
+        payer, other = data.draw(st.permutations(names))[:2]
+        split = source.among(other) if kind == "transfer" else source.among(*names)
+        convert = code != "EUR" and data.draw(st.booleans(), label="convert")
+        await source.expense(
+            amount,
+            currency=code,
+            by=payer,
+            split=split,
+            kind=kind,
+            convert=convert,
+            date=dt.date(2026, 3, data.draw(st.integers(1, 28))),
+            notes=data.draw(st.sampled_from([None, "n", "née\nligne"])),
+        )
+    if data.draw(st.booleans(), label="settle in one currency"):
+        await settle_up.record(session, source.owner, source.group_id, in_currency="EUR")
+    document = await export_text(session, source.owner, source.group_id, "pennywise-json")
+    target = await make_world(session)
+    await run_bytes(session, target.owner, target.group_id, document.encode())
+    copied = await export_text(session, target.owner, target.group_id, "pennywise-json")
+    assert (
+        normalized(json.loads(copied))["transactions"]
+        == (normalized(json.loads(document))["transactions"])
+    )
+    assert await balances(session, target.group_id) == await balances(session, source.group_id)

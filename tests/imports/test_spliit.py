@@ -145,6 +145,24 @@ class TestCsv:
             ("Pat", "EUR"): "-25.00",
         }
 
+    async def test_a_conversion_that_gives_the_cost_is_booked_as_one(
+        self, session, world: World
+    ) -> None:
+        # The fixture's 36.00 CHF "at 1.08" is not 33.33 (Spliit books original × rate:
+        # 38.88), so it stays in the notes above; at 0.92583 it is 33.32988, booked 33.33.
+        text = fixture("spliit_export.csv").replace(b'"CHF","1.08"', b'"CHF","0.92583"')
+        report = await run_bytes(session, world.owner, world.group_id, text)
+        assert report.kept_in_notes == []
+        dinner = (await transactions_by_description(session, world.group_id))["Dinner in Zurich"]
+        assert (dinner.amount, dinner.notes) == (3333, None)
+        assert dinner.conversion == {
+            "amount": 3600,
+            "currency": "CHF",
+            "rate": "0.92583",
+            "source": "spliit",
+            "date": "2024-06-07",
+        }
+
 
 NO_IDS_EXPECTED = {("Kim", "EUR"): "-14.00", ("Lou", "EUR"): "26.00", ("Max", "EUR"): "-12.00"}
 RECURRING_EXPECTED = {
@@ -270,23 +288,40 @@ class TestRecurringAndConvertedJson:
         assert [m.display_name for m in report.new_members] == ["Oto", "Pia"]
         assert await balances(session, nia.group_id) == RECURRING_EXPECTED
 
-    async def test_recurrence_and_conversion_are_kept_in_notes_and_reported(
+    async def test_recurrence_is_kept_in_notes_and_the_conversion_is_booked(
         self, session, nia: World
     ) -> None:
         report = await run_file(session, nia.owner, nia.group_id, "spliit_2025_recurring.json")
         assert [k.model_dump() for k in report.kept_in_notes] == [
             {"field": "recurrenceRule", "transactions": 2, "rows": [1, 4]},
-            {
-                "field": "originalAmount, originalCurrency, conversionRate",
-                "transactions": 1,
-                "rows": [2],
-            },
         ]
         txs = await transactions_by_description(session, nia.group_id)
         assert txs["Rent"].notes == "Repeats monthly in Spliit (recurrenceRule MONTHLY)"
         assert txs["Cleaning"].notes == "Repeats weekly in Spliit (recurrenceRule WEEKLY)"
-        assert txs["Dinner in Zurich"].notes == "Originally 56.00 CHF at 1.0714"
         assert txs["Taxi"].notes is None
+        # 56.00 CHF × 1.0714 = 59.9984, booked as Spliit did: 60.00 EUR.
+        dinner = txs["Dinner in Zurich"]
+        assert (dinner.amount, dinner.currency, dinner.notes) == (6000, "EUR", None)
+        assert dinner.conversion == {
+            "amount": 5600,
+            "currency": "CHF",
+            "rate": "1.0714",
+            "source": "spliit",
+            "date": "2025-05-03",
+        }
+
+    async def test_a_conversion_that_does_not_give_the_amount_stays_in_notes(
+        self, session, nia: World
+    ) -> None:
+        document = json.loads(fixture("spliit_2025_recurring.json"))
+        document["expenses"][1]["amount"] = 6100  # edited by hand in Spliit after converting
+        report = await run_bytes(session, nia.owner, nia.group_id, json.dumps(document).encode())
+        assert [k.field for k in report.kept_in_notes] == [
+            "recurrenceRule",
+            "originalAmount, originalCurrency, conversionRate",
+        ]
+        dinner = (await transactions_by_description(session, nia.group_id))["Dinner in Zurich"]
+        assert (dinner.notes, dinner.conversion) == ("Originally 56.00 CHF at 1.0714", None)
 
     async def test_dry_run_reports_the_same_and_writes_nothing(self, session, nia: World) -> None:
         before = await counts(session, nia.group_id)
@@ -295,10 +330,7 @@ class TestRecurringAndConvertedJson:
         )
         assert await counts(session, nia.group_id) == before
         assert report_balances(dry) == RECURRING_EXPECTED
-        assert [k.field for k in dry.kept_in_notes] == [
-            "recurrenceRule",
-            "originalAmount, originalCurrency, conversionRate",
-        ]
+        assert [k.field for k in dry.kept_in_notes] == ["recurrenceRule"]
 
     async def test_reimport_adds_nothing_and_keeps_nothing(self, session, nia: World) -> None:
         await run_file(session, nia.owner, nia.group_id, "spliit_2025_recurring.json")

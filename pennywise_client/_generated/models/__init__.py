@@ -18,8 +18,11 @@ from .bank_mapping_in_thousands import BankMappingInThousands
 from .body_auth_token import BodyAuthToken
 from .body_imports_run import BodyImportsRun
 from .body_imports_run_format_type_0 import BodyImportsRunFormatType0
+from .conversion_read import ConversionRead
+from .converted_balances import ConvertedBalances
 from .currency_total import CurrencyTotal
 from .entry_read import EntryRead
+from .exchange_read import ExchangeRead
 from .exports_download_format import ExportsDownloadFormat
 from .exports_download_response_200 import ExportsDownloadResponse200
 from .field_error_out import FieldErrorOut
@@ -48,6 +51,9 @@ from .password_change import PasswordChange
 from .payer_in import PayerIn
 from .payer_read import PayerRead
 from .problem import Problem
+from .rate_read import RateRead
+from .rate_set import RateSet
+from .rate_used import RateUsed
 from .readiness_read import ReadinessRead
 from .recurring_rule_create import RecurringRuleCreate
 from .recurring_rule_detail import RecurringRuleDetail
@@ -108,8 +114,11 @@ __all__ = (
     "BodyAuthToken",
     "BodyImportsRun",
     "BodyImportsRunFormatType0",
+    "ConversionRead",
+    "ConvertedBalances",
     "CurrencyTotal",
     "EntryRead",
+    "ExchangeRead",
     "ExportsDownloadFormat",
     "ExportsDownloadResponse200",
     "FieldErrorOut",
@@ -138,6 +147,9 @@ __all__ = (
     "PayerIn",
     "PayerRead",
     "Problem",
+    "RateRead",
+    "RateSet",
+    "RateUsed",
     "ReadinessRead",
     "RecurringRuleCreate",
     "RecurringRuleDetail",

@@ -26,6 +26,9 @@ class BodyImportsRun:
         dry_run (bool | Unset): Report what the import would do, and write nothing. Default: False.
         skip_invalid (bool | Unset): Import the good rows and leave out the bad ones, each listed in the report's
             `invalid_rows` (row, column, message), rather than refuse the file. Default: False.
+        convert (bool | Unset): Book every row in another currency in the group's, at the group's rate for the row's day
+            (else the ECB reference rate), rounded per row; each keeps what the file says as its `conversion`. Default:
+            False.
         member_map (None | str | Unset): JSON `{"name in the file": "member id"}` for people whose name differs between
             the apps; everyone else is matched by name (case-insensitive) or becomes a placeholder (admins only).
         currency (None | str | Unset): For files that do not say the currency (default: the group's).
@@ -37,6 +40,7 @@ class BodyImportsRun:
     format_: BodyImportsRunFormatType0 | None | Unset = UNSET
     dry_run: bool | Unset = False
     skip_invalid: bool | Unset = False
+    convert: bool | Unset = False
     member_map: None | str | Unset = UNSET
     currency: None | str | Unset = UNSET
     bank_mapping: None | str | Unset = UNSET
@@ -56,6 +60,8 @@ class BodyImportsRun:
         dry_run = self.dry_run
 
         skip_invalid = self.skip_invalid
+
+        convert = self.convert
 
         member_map: None | str | Unset
         if isinstance(self.member_map, Unset):
@@ -88,6 +94,8 @@ class BodyImportsRun:
             field_dict["dry_run"] = dry_run
         if skip_invalid is not UNSET:
             field_dict["skip_invalid"] = skip_invalid
+        if convert is not UNSET:
+            field_dict["convert"] = convert
         if member_map is not UNSET:
             field_dict["member_map"] = member_map
         if currency is not UNSET:
@@ -113,6 +121,9 @@ class BodyImportsRun:
 
         if not isinstance(self.skip_invalid, Unset):
             files.append(("skip_invalid", (None, str(self.skip_invalid).encode(), "text/plain")))
+
+        if not isinstance(self.convert, Unset):
+            files.append(("convert", (None, str(self.convert).encode(), "text/plain")))
 
         if not isinstance(self.member_map, Unset):
             if isinstance(self.member_map, str):
@@ -167,6 +178,8 @@ class BodyImportsRun:
 
         skip_invalid = d.pop("skip_invalid", UNSET)
 
+        convert = d.pop("convert", UNSET)
+
         def _parse_member_map(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -199,6 +212,7 @@ class BodyImportsRun:
             format_=format_,
             dry_run=dry_run,
             skip_invalid=skip_invalid,
+            convert=convert,
             member_map=member_map,
             currency=currency,
             bank_mapping=bank_mapping,

@@ -29,6 +29,7 @@ class TemplateUpdate:
         notes (None | str | Unset):
         paid_by (list[PayerIn] | None | Unset):
         split (None | SplitIn | Unset):
+        rate (None | str | Unset):
     """
 
     kind: None | TransactionKind | Unset = UNSET
@@ -39,6 +40,7 @@ class TemplateUpdate:
     notes: None | str | Unset = UNSET
     paid_by: list[PayerIn] | None | Unset = UNSET
     split: None | SplitIn | Unset = UNSET
+    rate: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.split_in import SplitIn
@@ -101,6 +103,12 @@ class TemplateUpdate:
         else:
             split = self.split
 
+        rate: None | str | Unset
+        if isinstance(self.rate, Unset):
+            rate = UNSET
+        else:
+            rate = self.rate
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -120,6 +128,8 @@ class TemplateUpdate:
             field_dict["paid_by"] = paid_by
         if split is not UNSET:
             field_dict["split"] = split
+        if rate is not UNSET:
+            field_dict["rate"] = rate
 
         return field_dict
 
@@ -231,6 +241,15 @@ class TemplateUpdate:
 
         split = _parse_split(d.pop("split", UNSET))
 
+        def _parse_rate(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rate = _parse_rate(d.pop("rate", UNSET))
+
         template_update = cls(
             kind=kind,
             description=description,
@@ -240,6 +259,7 @@ class TemplateUpdate:
             notes=notes,
             paid_by=paid_by,
             split=split,
+            rate=rate,
         )
 
         return template_update

@@ -33,6 +33,8 @@ class TransactionCreate:
         paid_by (list[PayerIn] | None | Unset):
         split (None | SplitIn | Unset):
         import_key (None | str | Unset):
+        convert (bool | Unset):  Default: False.
+        rate (None | str | Unset):
     """
 
     group_id: UUID
@@ -46,6 +48,8 @@ class TransactionCreate:
     paid_by: list[PayerIn] | None | Unset = UNSET
     split: None | SplitIn | Unset = UNSET
     import_key: None | str | Unset = UNSET
+    convert: bool | Unset = False
+    rate: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.split_in import SplitIn
@@ -112,6 +116,14 @@ class TransactionCreate:
         else:
             import_key = self.import_key
 
+        convert = self.convert
+
+        rate: None | str | Unset
+        if isinstance(self.rate, Unset):
+            rate = UNSET
+        else:
+            rate = self.rate
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -137,6 +149,10 @@ class TransactionCreate:
             field_dict["split"] = split
         if import_key is not UNSET:
             field_dict["import_key"] = import_key
+        if convert is not UNSET:
+            field_dict["convert"] = convert
+        if rate is not UNSET:
+            field_dict["rate"] = rate
 
         return field_dict
 
@@ -251,6 +267,17 @@ class TransactionCreate:
 
         import_key = _parse_import_key(d.pop("import_key", UNSET))
 
+        convert = d.pop("convert", UNSET)
+
+        def _parse_rate(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rate = _parse_rate(d.pop("rate", UNSET))
+
         transaction_create = cls(
             group_id=group_id,
             description=description,
@@ -263,6 +290,8 @@ class TransactionCreate:
             paid_by=paid_by,
             split=split,
             import_key=import_key,
+            convert=convert,
+            rate=rate,
         )
 
         return transaction_create

@@ -1,8 +1,9 @@
 from typing import Literal
 
-TransactionKind = Literal["expense", "income", "transfer"]
+TransactionKind = Literal["conversion", "expense", "income", "transfer"]
 
 TRANSACTION_KIND_VALUES: set[TransactionKind] = {
+    "conversion",
     "expense",
     "income",
     "transfer",

@@ -9,9 +9,12 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.transaction_kind import TransactionKind, check_transaction_kind
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.conversion_read import ConversionRead
     from ..models.entry_read import EntryRead
+    from ..models.exchange_read import ExchangeRead
     from ..models.payer_read import PayerRead
     from ..models.split_read import SplitRead
 
@@ -40,6 +43,8 @@ class TransactionRead:
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
         deleted (bool):
+        conversion (ConversionRead | None | Unset):
+        exchange (ExchangeRead | None | Unset):
     """
 
     id: UUID
@@ -59,9 +64,14 @@ class TransactionRead:
     created_at: datetime.datetime
     updated_at: datetime.datetime
     deleted: bool
+    conversion: ConversionRead | None | Unset = UNSET
+    exchange: ExchangeRead | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.conversion_read import ConversionRead
+        from ..models.exchange_read import ExchangeRead
+
         id = str(self.id)
 
         group_id = str(self.group_id)
@@ -108,6 +118,22 @@ class TransactionRead:
 
         deleted = self.deleted
 
+        conversion: dict[str, Any] | None | Unset
+        if isinstance(self.conversion, Unset):
+            conversion = UNSET
+        elif isinstance(self.conversion, ConversionRead):
+            conversion = self.conversion.to_dict()
+        else:
+            conversion = self.conversion
+
+        exchange: dict[str, Any] | None | Unset
+        if isinstance(self.exchange, Unset):
+            exchange = UNSET
+        elif isinstance(self.exchange, ExchangeRead):
+            exchange = self.exchange.to_dict()
+        else:
+            exchange = self.exchange
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -131,12 +157,18 @@ class TransactionRead:
                 "deleted": deleted,
             }
         )
+        if conversion is not UNSET:
+            field_dict["conversion"] = conversion
+        if exchange is not UNSET:
+            field_dict["exchange"] = exchange
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.conversion_read import ConversionRead
         from ..models.entry_read import EntryRead
+        from ..models.exchange_read import ExchangeRead
         from ..models.payer_read import PayerRead
         from ..models.split_read import SplitRead
 
@@ -208,6 +240,40 @@ class TransactionRead:
 
         deleted = d.pop("deleted")
 
+        def _parse_conversion(data: object) -> ConversionRead | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                conversion_type_0 = ConversionRead.from_dict(data)
+
+                return conversion_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ConversionRead | None | Unset, data)
+
+        conversion = _parse_conversion(d.pop("conversion", UNSET))
+
+        def _parse_exchange(data: object) -> ExchangeRead | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                exchange_type_0 = ExchangeRead.from_dict(data)
+
+                return exchange_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(ExchangeRead | None | Unset, data)
+
+        exchange = _parse_exchange(d.pop("exchange", UNSET))
+
         transaction_read = cls(
             id=id,
             group_id=group_id,
@@ -226,6 +292,8 @@ class TransactionRead:
             created_at=created_at,
             updated_at=updated_at,
             deleted=deleted,
+            conversion=conversion,
+            exchange=exchange,
         )
 
         transaction_read.additional_properties = d

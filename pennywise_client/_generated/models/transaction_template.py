@@ -30,6 +30,8 @@ class TransactionTemplate:
             notes (None | str | Unset):
             paid_by (list[PayerIn] | None | Unset):
             split (None | SplitIn | Unset):
+            convert (bool | Unset):  Default: False.
+            rate (None | str | Unset):
     """
 
     description: str
@@ -40,6 +42,8 @@ class TransactionTemplate:
     notes: None | str | Unset = UNSET
     paid_by: list[PayerIn] | None | Unset = UNSET
     split: None | SplitIn | Unset = UNSET
+    convert: bool | Unset = False
+    rate: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.split_in import SplitIn
@@ -90,6 +94,14 @@ class TransactionTemplate:
         else:
             split = self.split
 
+        convert = self.convert
+
+        rate: None | str | Unset
+        if isinstance(self.rate, Unset):
+            rate = UNSET
+        else:
+            rate = self.rate
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -110,6 +122,10 @@ class TransactionTemplate:
             field_dict["paid_by"] = paid_by
         if split is not UNSET:
             field_dict["split"] = split
+        if convert is not UNSET:
+            field_dict["convert"] = convert
+        if rate is not UNSET:
+            field_dict["rate"] = rate
 
         return field_dict
 
@@ -196,6 +212,17 @@ class TransactionTemplate:
 
         split = _parse_split(d.pop("split", UNSET))
 
+        convert = d.pop("convert", UNSET)
+
+        def _parse_rate(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rate = _parse_rate(d.pop("rate", UNSET))
+
         transaction_template = cls(
             description=description,
             amount=amount,
@@ -205,6 +232,8 @@ class TransactionTemplate:
             notes=notes,
             paid_by=paid_by,
             split=split,
+            convert=convert,
+            rate=rate,
         )
 
         return transaction_template

@@ -30,6 +30,7 @@ class TransactionUpdate:
         notes (None | str | Unset):
         paid_by (list[PayerIn] | None | Unset):
         split (None | SplitIn | Unset):
+        rate (None | str | Unset):
     """
 
     kind: None | TransactionKind | Unset = UNSET
@@ -41,6 +42,7 @@ class TransactionUpdate:
     notes: None | str | Unset = UNSET
     paid_by: list[PayerIn] | None | Unset = UNSET
     split: None | SplitIn | Unset = UNSET
+    rate: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.split_in import SplitIn
@@ -111,6 +113,12 @@ class TransactionUpdate:
         else:
             split = self.split
 
+        rate: None | str | Unset
+        if isinstance(self.rate, Unset):
+            rate = UNSET
+        else:
+            rate = self.rate
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -132,6 +140,8 @@ class TransactionUpdate:
             field_dict["paid_by"] = paid_by
         if split is not UNSET:
             field_dict["split"] = split
+        if rate is not UNSET:
+            field_dict["rate"] = rate
 
         return field_dict
 
@@ -260,6 +270,15 @@ class TransactionUpdate:
 
         split = _parse_split(d.pop("split", UNSET))
 
+        def _parse_rate(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rate = _parse_rate(d.pop("rate", UNSET))
+
         transaction_update = cls(
             kind=kind,
             description=description,
@@ -270,6 +289,7 @@ class TransactionUpdate:
             notes=notes,
             paid_by=paid_by,
             split=split,
+            rate=rate,
         )
 
         return transaction_update

@@ -1,5 +1,6 @@
+import datetime
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 from uuid import UUID
 
@@ -16,6 +17,8 @@ def _get_kwargs(
     group_id: UUID,
     *,
     currency: None | str | Unset = UNSET,
+    in_: None | str | Unset = UNSET,
+    date: datetime.date | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -26,6 +29,22 @@ def _get_kwargs(
     else:
         json_currency = currency
     params["currency"] = json_currency
+
+    json_in_: None | str | Unset
+    if isinstance(in_, Unset):
+        json_in_ = UNSET
+    else:
+        json_in_ = in_
+    params["in"] = json_in_
+
+    json_date: None | str | Unset
+    if isinstance(date, Unset):
+        json_date = UNSET
+    elif isinstance(date, datetime.date):
+        json_date = date.isoformat()
+    else:
+        json_date = date
+    params["date"] = json_date
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -42,7 +61,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Problem | list[BalanceRead] | None:
+) -> Any | Problem | list[BalanceRead] | None:
     if response.status_code == 200:
         response_200 = []
         _response_200 = response.json()
@@ -52,6 +71,10 @@ def _parse_response(
             response_200.append(response_200_item)
 
         return response_200
+
+    if response.status_code == 307:
+        response_307 = cast(Any, None)
+        return response_307
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -86,7 +109,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Problem | list[BalanceRead]]:
+) -> Response[Any | Problem | list[BalanceRead]]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -100,26 +123,35 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     currency: None | str | Unset = UNSET,
-) -> Response[Problem | list[BalanceRead]]:
+    in_: None | str | Unset = UNSET,
+    date: datetime.date | None | Unset = UNSET,
+) -> Response[Any | Problem | list[BalanceRead]]:
     """List
 
      Every member's balance per currency; positive means the group owes them.
 
+    `?in=EUR` (and `date`) is answered by a redirect to `/balances/converted`, whose
+    answer has its own shape: one balance per member and the rates used.
+
     Args:
         group_id (UUID):
         currency (None | str | Unset): Only this currency (ISO 4217 code).
+        in_ (None | str | Unset): Show every balance in this currency: see `/converted`.
+        date (datetime.date | None | Unset): With `in`: see `/converted`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | list[BalanceRead]]
+        Response[Any | Problem | list[BalanceRead]]
     """
 
     kwargs = _get_kwargs(
         group_id=group_id,
         currency=currency,
+        in_=in_,
+        date=date,
     )
 
     response = client.get_httpx_client().request(
@@ -134,27 +166,36 @@ def sync(
     *,
     client: AuthenticatedClient,
     currency: None | str | Unset = UNSET,
-) -> Problem | list[BalanceRead] | None:
+    in_: None | str | Unset = UNSET,
+    date: datetime.date | None | Unset = UNSET,
+) -> Any | Problem | list[BalanceRead] | None:
     """List
 
      Every member's balance per currency; positive means the group owes them.
 
+    `?in=EUR` (and `date`) is answered by a redirect to `/balances/converted`, whose
+    answer has its own shape: one balance per member and the rates used.
+
     Args:
         group_id (UUID):
         currency (None | str | Unset): Only this currency (ISO 4217 code).
+        in_ (None | str | Unset): Show every balance in this currency: see `/converted`.
+        date (datetime.date | None | Unset): With `in`: see `/converted`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | list[BalanceRead]
+        Any | Problem | list[BalanceRead]
     """
 
     return sync_detailed(
         group_id=group_id,
         client=client,
         currency=currency,
+        in_=in_,
+        date=date,
     ).parsed
 
 
@@ -163,26 +204,35 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     currency: None | str | Unset = UNSET,
-) -> Response[Problem | list[BalanceRead]]:
+    in_: None | str | Unset = UNSET,
+    date: datetime.date | None | Unset = UNSET,
+) -> Response[Any | Problem | list[BalanceRead]]:
     """List
 
      Every member's balance per currency; positive means the group owes them.
 
+    `?in=EUR` (and `date`) is answered by a redirect to `/balances/converted`, whose
+    answer has its own shape: one balance per member and the rates used.
+
     Args:
         group_id (UUID):
         currency (None | str | Unset): Only this currency (ISO 4217 code).
+        in_ (None | str | Unset): Show every balance in this currency: see `/converted`.
+        date (datetime.date | None | Unset): With `in`: see `/converted`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | list[BalanceRead]]
+        Response[Any | Problem | list[BalanceRead]]
     """
 
     kwargs = _get_kwargs(
         group_id=group_id,
         currency=currency,
+        in_=in_,
+        date=date,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -195,21 +245,28 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     currency: None | str | Unset = UNSET,
-) -> Problem | list[BalanceRead] | None:
+    in_: None | str | Unset = UNSET,
+    date: datetime.date | None | Unset = UNSET,
+) -> Any | Problem | list[BalanceRead] | None:
     """List
 
      Every member's balance per currency; positive means the group owes them.
 
+    `?in=EUR` (and `date`) is answered by a redirect to `/balances/converted`, whose
+    answer has its own shape: one balance per member and the rates used.
+
     Args:
         group_id (UUID):
         currency (None | str | Unset): Only this currency (ISO 4217 code).
+        in_ (None | str | Unset): Show every balance in this currency: see `/converted`.
+        date (datetime.date | None | Unset): With `in`: see `/converted`.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | list[BalanceRead]
+        Any | Problem | list[BalanceRead]
     """
 
     return (
@@ -217,5 +274,7 @@ async def asyncio(
             group_id=group_id,
             client=client,
             currency=currency,
+            in_=in_,
+            date=date,
         )
     ).parsed

@@ -118,7 +118,10 @@ def sync_detailed(
 ) -> Response[Problem | list[TransactionRead]]:
     """Record
 
-     Record the current suggestion as transfer transactions (members and up).
+     Record the current suggestion as transfer transactions (members and up). With `in`,
+    a conversion (one `conversion` transaction per currency) first moves every balance into
+    that currency at the rates of `rates_date` (default `date`, else today), and the
+    transfers settle it there: every currency's balances end at zero.
 
     Args:
         group_id (UUID):
@@ -126,7 +129,8 @@ def sync_detailed(
             retrying this same request: a retry gets the first answer back instead of creating twice.
             Kept for at least 24 hours. 1 to 255 printable ASCII characters.
         body (SettleUpRecord | Unset): Which suggestion to record: one currency or all, dated
-            today unless given.
+            today unless given; or, with
+            ``in``, every currency settled in one after a conversion at the rates of ``rates_date``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -158,7 +162,10 @@ def sync(
 ) -> Problem | list[TransactionRead] | None:
     """Record
 
-     Record the current suggestion as transfer transactions (members and up).
+     Record the current suggestion as transfer transactions (members and up). With `in`,
+    a conversion (one `conversion` transaction per currency) first moves every balance into
+    that currency at the rates of `rates_date` (default `date`, else today), and the
+    transfers settle it there: every currency's balances end at zero.
 
     Args:
         group_id (UUID):
@@ -166,7 +173,8 @@ def sync(
             retrying this same request: a retry gets the first answer back instead of creating twice.
             Kept for at least 24 hours. 1 to 255 printable ASCII characters.
         body (SettleUpRecord | Unset): Which suggestion to record: one currency or all, dated
-            today unless given.
+            today unless given; or, with
+            ``in``, every currency settled in one after a conversion at the rates of ``rates_date``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -193,7 +201,10 @@ async def asyncio_detailed(
 ) -> Response[Problem | list[TransactionRead]]:
     """Record
 
-     Record the current suggestion as transfer transactions (members and up).
+     Record the current suggestion as transfer transactions (members and up). With `in`,
+    a conversion (one `conversion` transaction per currency) first moves every balance into
+    that currency at the rates of `rates_date` (default `date`, else today), and the
+    transfers settle it there: every currency's balances end at zero.
 
     Args:
         group_id (UUID):
@@ -201,7 +212,8 @@ async def asyncio_detailed(
             retrying this same request: a retry gets the first answer back instead of creating twice.
             Kept for at least 24 hours. 1 to 255 printable ASCII characters.
         body (SettleUpRecord | Unset): Which suggestion to record: one currency or all, dated
-            today unless given.
+            today unless given; or, with
+            ``in``, every currency settled in one after a conversion at the rates of ``rates_date``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -231,7 +243,10 @@ async def asyncio(
 ) -> Problem | list[TransactionRead] | None:
     """Record
 
-     Record the current suggestion as transfer transactions (members and up).
+     Record the current suggestion as transfer transactions (members and up). With `in`,
+    a conversion (one `conversion` transaction per currency) first moves every balance into
+    that currency at the rates of `rates_date` (default `date`, else today), and the
+    transfers settle it there: every currency's balances end at zero.
 
     Args:
         group_id (UUID):
@@ -239,7 +254,8 @@ async def asyncio(
             retrying this same request: a retry gets the first answer back instead of creating twice.
             Kept for at least 24 hours. 1 to 255 printable ASCII characters.
         body (SettleUpRecord | Unset): Which suggestion to record: one currency or all, dated
-            today unless given.
+            today unless given; or, with
+            ``in``, every currency settled in one after a conversion at the rates of ``rates_date``.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,3 +1,4 @@
+import datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +17,8 @@ def _get_kwargs(
     group_id: UUID,
     *,
     currency: None | str | Unset = UNSET,
+    in_: None | str | Unset = UNSET,
+    date: datetime.date | None | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -26,6 +29,22 @@ def _get_kwargs(
     else:
         json_currency = currency
     params["currency"] = json_currency
+
+    json_in_: None | str | Unset
+    if isinstance(in_, Unset):
+        json_in_ = UNSET
+    else:
+        json_in_ = in_
+    params["in"] = json_in_
+
+    json_date: None | str | Unset
+    if isinstance(date, Unset):
+        json_date = UNSET
+    elif isinstance(date, datetime.date):
+        json_date = date.isoformat()
+    else:
+        json_date = date
+    params["date"] = json_date
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -95,14 +114,21 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     currency: None | str | Unset = UNSET,
+    in_: None | str | Unset = UNSET,
+    date: datetime.date | None | Unset = UNSET,
 ) -> Response[Problem | SettlementRead]:
     """Suggest
 
      Suggested transfers per currency; `proven_minimal` says whether none fewer exist.
+    With `in`, the transfers settle every balance converted to that currency, and `rates`
+    names the rates used.
 
     Args:
         group_id (UUID):
-        currency (None | str | Unset): Only this currency.
+        currency (None | str | Unset): Only this currency (ISO 4217 code).
+        in_ (None | str | Unset): Settle every currency in this one, converted at the rates of
+            `date`.
+        date (datetime.date | None | Unset): With `in`: the day whose rates convert (today).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -115,6 +141,8 @@ def sync_detailed(
     kwargs = _get_kwargs(
         group_id=group_id,
         currency=currency,
+        in_=in_,
+        date=date,
     )
 
     response = client.get_httpx_client().request(
@@ -129,14 +157,21 @@ def sync(
     *,
     client: AuthenticatedClient,
     currency: None | str | Unset = UNSET,
+    in_: None | str | Unset = UNSET,
+    date: datetime.date | None | Unset = UNSET,
 ) -> Problem | SettlementRead | None:
     """Suggest
 
      Suggested transfers per currency; `proven_minimal` says whether none fewer exist.
+    With `in`, the transfers settle every balance converted to that currency, and `rates`
+    names the rates used.
 
     Args:
         group_id (UUID):
-        currency (None | str | Unset): Only this currency.
+        currency (None | str | Unset): Only this currency (ISO 4217 code).
+        in_ (None | str | Unset): Settle every currency in this one, converted at the rates of
+            `date`.
+        date (datetime.date | None | Unset): With `in`: the day whose rates convert (today).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -150,6 +185,8 @@ def sync(
         group_id=group_id,
         client=client,
         currency=currency,
+        in_=in_,
+        date=date,
     ).parsed
 
 
@@ -158,14 +195,21 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     currency: None | str | Unset = UNSET,
+    in_: None | str | Unset = UNSET,
+    date: datetime.date | None | Unset = UNSET,
 ) -> Response[Problem | SettlementRead]:
     """Suggest
 
      Suggested transfers per currency; `proven_minimal` says whether none fewer exist.
+    With `in`, the transfers settle every balance converted to that currency, and `rates`
+    names the rates used.
 
     Args:
         group_id (UUID):
-        currency (None | str | Unset): Only this currency.
+        currency (None | str | Unset): Only this currency (ISO 4217 code).
+        in_ (None | str | Unset): Settle every currency in this one, converted at the rates of
+            `date`.
+        date (datetime.date | None | Unset): With `in`: the day whose rates convert (today).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,6 +222,8 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         group_id=group_id,
         currency=currency,
+        in_=in_,
+        date=date,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -190,14 +236,21 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     currency: None | str | Unset = UNSET,
+    in_: None | str | Unset = UNSET,
+    date: datetime.date | None | Unset = UNSET,
 ) -> Problem | SettlementRead | None:
     """Suggest
 
      Suggested transfers per currency; `proven_minimal` says whether none fewer exist.
+    With `in`, the transfers settle every balance converted to that currency, and `rates`
+    names the rates used.
 
     Args:
         group_id (UUID):
-        currency (None | str | Unset): Only this currency.
+        currency (None | str | Unset): Only this currency (ISO 4217 code).
+        in_ (None | str | Unset): Settle every currency in this one, converted at the rates of
+            `date`.
+        date (datetime.date | None | Unset): With `in`: the day whose rates convert (today).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -212,5 +265,7 @@ async def asyncio(
             group_id=group_id,
             client=client,
             currency=currency,
+            in_=in_,
+            date=date,
         )
     ).parsed
