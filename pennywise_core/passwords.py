@@ -33,13 +33,36 @@ def _common_passwords() -> frozenset[str]:
     )
 
 
-@cache
+def _costs() -> tuple[int, int, int]:
+    """Argon2id's memory (KiB), passes and lanes from the settings in use."""
+    from pennywise_core.settings import get_settings  # here: importing schemas stays cheap
+
+    settings = get_settings()
+    return (
+        settings.password_hash_memory_kib,
+        settings.password_hash_time_cost,
+        settings.password_hash_parallelism,
+    )
+
+
 def _context() -> CryptContext:
+    return _context_at(*_costs())
+
+
+@cache
+def _context_at(memory_kib: int, time_cost: int, parallelism: int) -> CryptContext:
     # Built (and passlib imported) on first use, not at import: importing the core, or the
     # schemas that share this module's bounds, must stay cheap.
     from passlib.context import CryptContext
 
-    return CryptContext(schemes=["argon2"], deprecated="auto", argon2__type="ID")
+    return CryptContext(
+        schemes=["argon2"],
+        deprecated="auto",
+        argon2__type="ID",
+        argon2__memory_cost=memory_kib,
+        argon2__rounds=time_cost,
+        argon2__parallelism=parallelism,
+    )
 
 
 def normalize(password: str) -> str:
@@ -71,7 +94,12 @@ def needs_rehash(password_hash: str) -> bool:
     return bool(_context().needs_update(password_hash))
 
 
-@cache
 def dummy_hash() -> str:
-    """A hash to verify against when there is no user, so both paths cost the same."""
-    return hash_password("pennywise-timing-equaliser")
+    """A hash to verify against when there is no user, so both paths cost the same (at the
+    costs in use)."""
+    return _dummy_hash_at(*_costs())
+
+
+@cache
+def _dummy_hash_at(memory_kib: int, time_cost: int, parallelism: int) -> str:
+    return str(_context_at(memory_kib, time_cost, parallelism).hash("pennywise-timing-equaliser"))

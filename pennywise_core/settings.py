@@ -85,6 +85,12 @@ class Settings(BaseSettings):
     refresh_token_days: int = Field(default=30, ge=1, le=365)
     google_client_ids: list[str] = Field(default_factory=list)
     cors_origins: list[str] = Field(default_factory=list)
+    # Argon2id's cost (RFC 9106): memory in KiB, passes, lanes. The defaults are passlib's
+    # (64 MiB, 3, 4); OWASP's floor is 19 MiB, 2, 1. A hash made at other costs is made
+    # again at these on its owner's next sign-in, so raising them upgrades every account.
+    password_hash_memory_kib: int = Field(default=65536, ge=8)
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_parallelism: int = Field(default=4, ge=1)
     login_attempts_per_account: int = Field(default=10, ge=1)
     login_attempts_per_address: int = Field(default=50, ge=1)
     login_window_seconds: int = Field(default=15 * 60, ge=1)

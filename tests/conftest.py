@@ -32,7 +32,7 @@ import shutil
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 import pytest_asyncio
@@ -75,6 +75,10 @@ def _selected_backends() -> list[Any]:
 # --- no test touches the real user data ----------------------------------------------------
 
 
+CHEAP_ARGON2: Final = {"MEMORY_KIB": "1024", "TIME_COST": "1", "PARALLELISM": "1"}
+"""``PENNYWISE_PASSWORD_HASH_*`` for the suite and the servers and CLIs it starts."""
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Point ``PENNYWISE_HOME`` at a temporary directory and forget any other setting.
@@ -85,6 +89,10 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     The API's rate limits are off (``PENNYWISE_RATE_LIMIT_ENABLED=false``, inherited by the
     servers tests start): a whole run comes from one address. Their own tests switch them
     on with ``Settings(rate_limit_enabled=True, ...)``.
+
+    Passwords are hashed with real Argon2id at :data:`CHEAP_ARGON2`'s cost, not the
+    production default (64 MiB, 3 passes: 140 ms a hash, thousands of hashes a run);
+    test_auth_service checks the default and the rehash at sign-in when the cost changes.
     """
     with pytest.MonkeyPatch.context() as mp:
         for name in list(os.environ):
@@ -92,6 +100,8 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
                 mp.delenv(name)
         mp.setenv("PENNYWISE_HOME", str(tmp_path_factory.mktemp("pennywise_home")))
         mp.setenv("PENNYWISE_RATE_LIMIT_ENABLED", "false")
+        for name, value in CHEAP_ARGON2.items():
+            mp.setenv(f"PENNYWISE_PASSWORD_HASH_{name}", value)
         get_settings.cache_clear()
         yield
     get_settings.cache_clear()

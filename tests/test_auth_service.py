@@ -38,7 +38,7 @@ from pennywise_core.errors import (
 from pennywise_core.models import ApiToken, LoginAttempt, RefreshToken, User, utcnow
 from pennywise_core.schemas import UserCreate
 from pennywise_core.services import auth, users
-from pennywise_core.settings import get_settings
+from pennywise_core.settings import Settings, get_settings, use_settings
 
 PASSWORD = "correct horse battery staple"
 
@@ -201,6 +201,32 @@ class TestLogin:
         await session.flush()
         with pytest.raises(auth.LoginFailedError):
             await login(session, user.email)
+
+
+class TestHashCost:
+    """Argon2id's cost is a setting (the suite runs at a cheap one, see tests/conftest.py)."""
+
+    def test_the_defaults_are_passlibs_64_mib_3_passes_4_lanes(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        for name in ("MEMORY_KIB", "TIME_COST", "PARALLELISM"):
+            monkeypatch.delenv(f"PENNYWISE_PASSWORD_HASH_{name}", raising=False)
+        with use_settings(Settings()):
+            assert passwords.hash_password(PASSWORD).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+    async def test_a_hash_at_other_costs_is_made_again_at_sign_in(
+        self, session: AsyncSession
+    ) -> None:
+        with use_settings(Settings(password_hash_memory_kib=512, password_hash_time_cost=1)):
+            user = await register(session)
+        assert user.password_hash is not None
+        old = user.password_hash
+        assert "$m=512,t=1," in old
+        with use_settings(Settings(password_hash_memory_kib=2048, password_hash_time_cost=2)):
+            await login(session, user.email)
+        assert user.password_hash != old
+        assert "$m=2048,t=2," in user.password_hash
+        assert passwords.verify_password(PASSWORD, user.password_hash)
 
 
 class TestLoginThrottle:
