@@ -32,7 +32,7 @@ import shutil
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -49,6 +49,7 @@ from sqlalchemy.pool import NullPool
 from pennywise_core.db import create_engine, session_factory, upgrade
 from pennywise_core.models import Base
 from pennywise_core.settings import get_settings
+from tests.environment import SUITE_SETTINGS
 
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 BACKENDS = {
@@ -75,10 +76,6 @@ def _selected_backends() -> list[Any]:
 # --- no test touches the real user data ----------------------------------------------------
 
 
-CHEAP_ARGON2: Final = {"MEMORY_KIB": "1024", "TIME_COST": "1", "PARALLELISM": "1"}
-"""``PENNYWISE_PASSWORD_HASH_*`` for the suite and the servers and CLIs it starts."""
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Point ``PENNYWISE_HOME`` at a temporary directory and forget any other setting.
@@ -90,7 +87,7 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     servers tests start): a whole run comes from one address. Their own tests switch them
     on with ``Settings(rate_limit_enabled=True, ...)``.
 
-    Passwords are hashed with real Argon2id at :data:`CHEAP_ARGON2`'s cost, not the
+    :data:`SUITE_SETTINGS` are set: passwords are hashed at a cheap cost, not the
     production default (64 MiB, 3 passes: 140 ms a hash, thousands of hashes a run);
     test_auth_service checks the default and the rehash at sign-in when the cost changes.
     """
@@ -100,8 +97,8 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
                 mp.delenv(name)
         mp.setenv("PENNYWISE_HOME", str(tmp_path_factory.mktemp("pennywise_home")))
         mp.setenv("PENNYWISE_RATE_LIMIT_ENABLED", "false")
-        for name, value in CHEAP_ARGON2.items():
-            mp.setenv(f"PENNYWISE_PASSWORD_HASH_{name}", value)
+        for name, value in SUITE_SETTINGS.items():
+            mp.setenv(name, value)
         get_settings.cache_clear()
         yield
     get_settings.cache_clear()

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import secrets
+import socket
+import threading
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +17,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 
 from pennywise_core.models import Role
+from pennywise_core.settings import Settings, parse_forwarded_allow_ips
 
 API = "/api/v1"
 PROBLEM_BASE = "https://pennywise.dev/problems/"
@@ -191,3 +197,34 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert body["detail"]
     assert body["request_id"] == response.headers["x-request-id"]
     return body
+
+
+@contextmanager
+def in_a_thread(settings: Settings, *, forwarded_allow_ips: str = "") -> Iterator[httpx.Client]:
+    """The app built with ``settings``, served by a real uvicorn configured exactly as
+    ``pennywise serve`` configures it, on a loopback port, in a thread (its own event
+    loop and engine): a client of ``/api/v1`` on it."""
+    import uvicorn
+
+    from pennywise_api.app import create_app
+    from pennywise_cli.commands.serve import uvicorn_options
+
+    options = uvicorn_options(forwarded_allow_ips=parse_forwarded_allow_ips(forwarded_allow_ips))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), **options))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):  # at most 10 s for start-up
+            if server.started or not thread.is_alive():
+                break
+            time.sleep(0.05)
+        assert server.started, "uvicorn did not start"
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}{API}", timeout=30) as client:
+            yield client
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()

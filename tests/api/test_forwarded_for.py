@@ -9,24 +9,19 @@ failures "from" one address, a third attempt from that address is a 429, from an
 from __future__ import annotations
 
 import secrets
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
 import pytest_asyncio
-import uvicorn
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 from typer.testing import CliRunner
 
-from pennywise_api.app import create_app
-from pennywise_cli.commands.serve import uvicorn_options
 from pennywise_cli.main import app as cli
 from pennywise_core.models import LoginAttempt
-from pennywise_core.settings import Settings, parse_forwarded_allow_ips
+from pennywise_core.settings import Settings
+from tests.api.apitools import in_a_thread
 
 A, B = "203.0.113.1", "203.0.113.2"
 
@@ -34,26 +29,8 @@ A, B = "203.0.113.1", "203.0.113.2"
 @contextmanager
 def served(database_url: str, forwarded_allow_ips: str) -> Iterator[httpx.Client]:
     settings = Settings(environment="test", database_url=database_url, login_attempts_per_address=2)
-    options = uvicorn_options(forwarded_allow_ips=parse_forwarded_allow_ips(forwarded_allow_ips))
-    config = uvicorn.Config(create_app(settings), **options)
-    server = uvicorn.Server(config)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        for _ in range(200):  # at most 10 s for start-up
-            if server.started or not thread.is_alive():
-                break
-            time.sleep(0.05)
-        assert server.started, "uvicorn did not start"
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}/api/v1", timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(timeout=15)
-        sock.close()
+    with in_a_thread(settings, forwarded_allow_ips=forwarded_allow_ips) as client:
+        yield client
 
 
 def sign_in(client: httpx.Client, forwarded_for: str | None) -> int:

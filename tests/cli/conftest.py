@@ -33,16 +33,20 @@ from sqlalchemy.pool import NullPool
 from pennywise_cli.backends import remote
 from pennywise_core import db, tokens
 from pennywise_core.settings import Settings, get_settings
+from tests.environment import SUITE_SETTINGS
 
 API_URL = "http://pennywise.test"
 
 
 @pytest.fixture(autouse=True)
 def cli_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A home of the test's own, no colour, a fixed width, and no stray PENNYWISE_* setting."""
+    """A home of the test's own, no colour, a fixed width, and no stray PENNYWISE_* setting
+    (but the suite's own, tests/conftest.py's ``SUITE_SETTINGS``)."""
     for name in list(os.environ):
         if name.startswith("PENNYWISE_") and not name.startswith("PENNYWISE_TEST_"):
             monkeypatch.delenv(name)
+    for name, value in SUITE_SETTINGS.items():
+        monkeypatch.setenv(name, value)
     home = tmp_path / "home"
     monkeypatch.setenv("PENNYWISE_HOME", str(home))
     monkeypatch.setenv("NO_COLOR", "1")
