@@ -33,7 +33,7 @@ from pennywise_core.settings import get_settings
 if TYPE_CHECKING:
     from alembic.config import Config
 
-SCHEMA_REVISION: Final = "7d1f3a6c2b84"
+SCHEMA_REVISION: Final = "9e4b2c7a1f03"
 """The head of ``migrations/``, written down so that opening a database that is up to date
 never imports Alembic (a third of the CLI's start-up). A test checks it against Alembic's
 head: a new revision updates it."""

@@ -326,6 +326,36 @@ class Activity(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Event(Base):
+    """The outbox: one row per thing a group's listeners are told (the event stream, and
+    webhooks), written in the same transaction as the change it tells, by the activity log.
+
+    ``txid`` orders events as their transactions end, not as they began: PostgreSQL's
+    ``pg_current_xact_id()`` of the writer (:mod:`pennywise_core.services.events` reads
+    only events older than every transaction still running, so none can appear behind a
+    reader's position later). SQLite runs one writer at a time, so ``id`` alone is that
+    order and ``txid`` is 0.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_group_id_txid_id", "group_id", "txid", "id"),
+        {"sqlite_autoincrement": True},  # ids never reused: they are positions
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    txid: Mapped[int] = mapped_column(BigInteger)
+    type: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[uuid.UUID | None]
+    target_type: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[uuid.UUID]
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ExchangeRate(Base):
     """A group's own rate: ``1 currency = rate <the group's currency>`` from ``valid_from``
     on, until a later rate of the same currency. Set by admins; where a day has none, the

@@ -563,6 +563,23 @@ class ActivityRead(Output):
     created_at: dt.datetime
 
 
+class EventRead(Output):
+    """One thing a group's listeners are told, as the event stream and webhooks send it."""
+
+    id: str
+    """Its position in the group's stream (``Last-Event-ID`` resumes after it)."""
+    type: str
+    """One of :data:`pennywise_core.vocabulary.EVENT_TYPES`."""
+    group_id: uuid.UUID
+    actor_id: uuid.UUID | None
+    target_type: str
+    target_id: uuid.UUID
+    data: dict[str, Any]
+    """The thing changed, as the API answers with it (a transaction as ``GET
+    /transactions/{id}`` gives it; an import its report's totals)."""
+    created_at: dt.datetime
+
+
 class SummaryRow(BaseModel):
     period: str | None
     """``YYYY-MM`` when grouped by month."""

@@ -119,6 +119,14 @@ class Settings(BaseSettings):
     # from cron then does it).
     recurring_interval_seconds: int = Field(default=300, ge=0)
 
+    # ``GET /groups/{id}/events``: how often an open stream looks for new events, in seconds
+    # (one short read per listener each time).
+    events_poll_seconds: float = Field(default=0.5, gt=0, le=60)
+    # ... and how long one stream lasts before the server ends it (the client reconnects
+    # with ``Last-Event-ID`` and misses nothing): connections move between workers, and no
+    # proxy's idle limit is reached.
+    events_stream_seconds: float = Field(default=300, gt=0)
+
     # ``pennywise serve``: on SIGTERM, how long in-flight requests may take to finish.
     graceful_shutdown_seconds: int = Field(default=8, ge=0)
 

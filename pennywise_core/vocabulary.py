@@ -123,11 +123,67 @@ CLI's help, which must not load pydantic to print itself."""
 ExportFormatName = Literal["pennywise-json", "pennywise-csv", "splitwise-csv"]
 EXPORT_FORMATS: Final[tuple[str, ...]] = get_args(ExportFormatName)
 
+EventType = Literal[
+    "transaction.created",
+    "transaction.updated",
+    "transaction.deleted",
+    "transaction.restored",
+    "settlement.recorded",
+    "member.added",
+    "member.updated",
+    "member.removed",
+    "import.completed",
+    "rate.set",
+    "rate.deleted",
+    "recurring.created",
+    "recurring.updated",
+    "recurring.paused",
+    "recurring.resumed",
+    "recurring.ended",
+    "recurring.deleted",
+    "group.updated",
+    "group.archived",
+    "group.unarchived",
+]
+"""What the event stream and webhooks tell about a group (``GET /groups/{id}/events``)."""
+EVENT_TYPES: Final[tuple[str, ...]] = get_args(EventType)
+
+EVENT_OF_ACTION: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "transaction.create": "transaction.created",
+        "transaction.update": "transaction.updated",
+        "transaction.delete": "transaction.deleted",
+        "transaction.restore": "transaction.restored",
+        "member.add": "member.added",
+        "member.update": "member.updated",
+        "member.remove": "member.removed",
+        "import": "import.completed",
+        "rate.set": "rate.set",
+        "rate.delete": "rate.deleted",
+        "recurring.create": "recurring.created",
+        "recurring.update": "recurring.updated",
+        "recurring.pause": "recurring.paused",
+        "recurring.resume": "recurring.resumed",
+        "recurring.end": "recurring.ended",
+        "recurring.delete": "recurring.deleted",
+        "group.update": "group.updated",
+        "group.archive": "group.archived",
+        "group.unarchive": "group.unarchived",
+    }
+)
+"""The event an activity entry's action becomes (the activity log writes both, in one
+transaction). Not every action: a group's creation and deletion have no one to tell (its
+events go with it), an invite is told to its addressee, not the group; ``settlement.
+recorded`` is the settle-up's own event, besides its transfers' ``transaction.created``."""
+
 __all__ = [
     "BANK_MAPPING_KEYS",
+    "EVENT_OF_ACTION",
+    "EVENT_TYPES",
     "EXPORT_FORMATS",
     "IMPORT_FORMATS",
     "SPLIT_VALUE_FIELD",
+    "EventType",
     "ExportFormatName",
     "ImportFormatName",
     "Role",

@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pennywise_core.models import Activity, User
 from pennywise_core.pagination import Keyset
 from pennywise_core.schemas import ActivityRead, Page
+from pennywise_core.services import events
 from pennywise_core.services.access import membership
+from pennywise_core.vocabulary import EVENT_OF_ACTION
 
 
 def record(
@@ -24,8 +26,24 @@ def record(
     target_id: uuid.UUID,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    resource: dict[str, Any] | None = None,
 ) -> Activity:
-    """Add an activity row to the session; it is written with the change it describes."""
+    """Add an activity row to the session; it is written with the change it describes.
+
+    So is the event it becomes, if listeners hear of it (:data:`EVENT_OF_ACTION`): its
+    data is ``resource`` (the thing as the API answers with it), else ``after``, else
+    ``before``."""
+    event = EVENT_OF_ACTION.get(action)
+    if event is not None:
+        events.emit(
+            session,
+            group_id=group_id,
+            type=event,
+            actor=actor,
+            target_type=target_type,
+            target_id=target_id,
+            data=resource if resource is not None else after or before or {},
+        )
     row = Activity(
         group_id=group_id,
         actor_id=actor.id if actor else None,

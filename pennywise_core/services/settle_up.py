@@ -19,7 +19,7 @@ from pennywise_core.schemas import (
     TransactionRead,
     TransferRead,
 )
-from pennywise_core.services import balances, conversions, rates, transactions
+from pennywise_core.services import balances, conversions, events, rates, transactions
 from pennywise_core.services.access import membership
 from pennywise_core.settle import minimal_transfers
 
@@ -111,7 +111,7 @@ async def record(
             session, actor, found, currency, on=day, booked_on=date
         )
     suggestion = await suggest(session, actor, group_id, currency=currency)
-    return converted + [
+    recorded = converted + [
         await transactions.create(
             session,
             actor,
@@ -129,3 +129,17 @@ async def record(
         )
         for t in suggestion.transfers
     ]
+    if recorded:
+        events.emit(
+            session,
+            group_id=group_id,
+            type="settlement.recorded",
+            actor=actor,
+            target_type="group",
+            target_id=group_id,
+            data={
+                "currency": currency,
+                "transactions": [t.model_dump(mode="json") for t in recorded],
+            },
+        )
+    return recorded

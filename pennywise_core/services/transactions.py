@@ -183,8 +183,18 @@ def _no_amounts_given(paid_by: list[PayerIn] | None, split: SplitIn | None) -> N
 
 
 def snapshot(tx: Transaction) -> dict[str, Any]:
-    data = to_read(tx).model_dump(mode="json", exclude={"created_at", "updated_at"})
-    return data
+    """The transaction as the activity log keeps it: as the API answers, without times."""
+    return _snapshot_of(to_read(tx).model_dump(mode="json"))
+
+
+def _snapshot_of(resource: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in resource.items() if k not in ("created_at", "updated_at")}
+
+
+def _read_for_log(tx: Transaction) -> tuple[TransactionRead, dict[str, Any]]:
+    """The answer and the same as JSON: an event's data, and the log's ``after``."""
+    read = to_read(tx)
+    return read, read.model_dump(mode="json")
 
 
 def _entry_tuples(tx: Transaction) -> list[tuple[uuid.UUID, int, int]]:
@@ -293,6 +303,7 @@ async def book(
     await balances.apply(
         session, group_id=tx.group_id, currency=tx.currency, entries=_entry_tuples(tx), sign=1
     )
+    read, resource = _read_for_log(tx)
     activity.record(
         session,
         actor,
@@ -300,9 +311,10 @@ async def book(
         action="transaction.create",
         target_type="transaction",
         target_id=tx.id,
-        after=snapshot(tx),
+        after=_snapshot_of(resource),
+        resource=resource,
     )
-    return to_read(tx)
+    return read
 
 
 async def _insert(session: AsyncSession, tx: Transaction) -> None:
@@ -441,7 +453,7 @@ async def update(
         delta = balances.gather(old_currency, old_entries, sign=-1)
         balances.gather(tx.currency, _entry_tuples(tx), into=delta)
         await balances.apply_changes(session, group_id=tx.group_id, changes=delta)
-    after = snapshot(tx)
+    read, resource = _read_for_log(tx)
     activity.record(
         session,
         actor,
@@ -450,9 +462,10 @@ async def update(
         target_type="transaction",
         target_id=tx.id,
         before=before,
-        after=after,
+        after=_snapshot_of(resource),
+        resource=resource,
     )
-    return to_read(tx)
+    return read
 
 
 async def _money_into(
@@ -549,6 +562,7 @@ async def _set_deleted(
             target_id=t.id,
             before={"deleted": not deleted, "version": t.version - 1},
             after={"deleted": deleted, "version": t.version},
+            resource=to_read(t).model_dump(mode="json"),
         )
     return to_read(tx)
 
