@@ -17,9 +17,10 @@
 
 :class:`AsyncPennywise` has the same namespaces and method names (``await …``,
 ``async for``). Namespaces: ``auth``, ``users``, ``groups``, ``members``, ``transactions``,
-``balances``, ``settle_up``, ``activity``, ``tokens``, ``invites``, ``imports``,
-``exports``. Amounts are decimal strings in and out (``Decimal`` and ``int`` are accepted;
-``float`` is refused). Errors are the exceptions of :mod:`pennywise_client.errors`
+``balances``, ``rates``, ``settle_up``, ``activity``, ``tokens``, ``invites``,
+``imports``, ``exports``, ``events`` (live: ``for event in pw.events.stream(group_id)``).
+Amounts are decimal strings in and out (``Decimal`` and ``int`` are accepted; ``float``
+is refused). Errors are the exceptions of :mod:`pennywise_client.errors`
 (``NotFoundError``, ``ValidationError``…), each keeping the HTTP status, the problem
 details and the request id.
 
@@ -34,9 +35,9 @@ Three layers, each with one job:
    ``python -m pennywise_client._regenerate`` rewrites it reproducibly (pinned generator
    and ruff versions, ``pennywise_client/generator.yaml``); ``nox -s client_check``
    (``_regenerate.py --check``) fails when it is stale. Because every SDK method but the
-   streamed download goes through a generated function, a change of the API's paths,
-   parameters or shapes shows up as a regenerated diff and a failing type check or test,
-   not as silent drift; the download's request is checked against the generated
+   streamed download and the event stream goes through a generated function, a change
+   of the API's paths, parameters or shapes shows up as a regenerated diff and a failing
+   type check or test, not as silent drift; the download's request is checked against the generated
    endpoint's by a test.
 
 2. ``pennywise_client._http``: an ``httpx.Client`` subclass handed to the generated
@@ -61,7 +62,9 @@ Three layers, each with one job:
    ``pennywise_client._files`` holds the files in and out: an upload (``imports.run``)
    opens its file only while the call runs; a download (``exports.download``) is a GET
    whose path and query ``resources/exports.py`` writes, streamed to its destination
-   through the same retrying client, never held whole in memory.
+   through the same retrying client, never held whole in memory. The event stream
+   (``events.stream``) is read line by line the same way (``pennywise_client._sse``) and
+   opened again with ``Last-Event-ID`` when it ends or drops.
    ``pennywise_client._client`` holds the clients, :class:`Pennywise` and
    :class:`AsyncPennywise`, which run the descriptions and wire the namespaces. Every
    operation whose endpoint takes ``Idempotency-Key`` gets a fresh key per call (or the
@@ -92,6 +95,7 @@ from pennywise_client.errors import (
     ServerError,
     ValidationError,
 )
+from pennywise_client.resources.events import Event
 
 __all__ = [
     "API_URL_ENV",
@@ -106,6 +110,7 @@ __all__ = [
     "ConflictError",
     "ContentTooLargeError",
     "Downloaded",
+    "Event",
     "NotFoundError",
     "Pager",
     "Pennywise",

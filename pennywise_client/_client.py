@@ -34,6 +34,7 @@ from pennywise_client.resources import (
     AsyncActivity,
     AsyncAuth,
     AsyncBalances,
+    AsyncEvents,
     AsyncExports,
     AsyncGroups,
     AsyncImports,
@@ -46,6 +47,7 @@ from pennywise_client.resources import (
     AsyncUsers,
     Auth,
     Balances,
+    Events,
     Exports,
     Groups,
     Imports,
@@ -195,6 +197,7 @@ class Pennywise(_Base):
         self.invites = Invites(self)
         self.imports = Imports(self)
         self.exports = Exports(self)
+        self.events = Events(self)
 
     def _run(self, call: Call[T]) -> T:
         kwargs = call.arguments(self._credentials)
@@ -267,6 +270,7 @@ class AsyncPennywise(_Base):
         self.invites = AsyncInvites(self)
         self.imports = AsyncImports(self)
         self.exports = AsyncExports(self)
+        self.events = AsyncEvents(self)
 
     async def _run(self, call: Call[T]) -> T:
         kwargs = call.arguments(self._credentials)

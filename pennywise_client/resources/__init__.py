@@ -11,6 +11,7 @@ What the nouns share is in :mod:`pennywise_client._resource`; uploads and downlo
 from pennywise_client.resources.activity import Activity, AsyncActivity
 from pennywise_client.resources.auth import AsyncAuth, Auth
 from pennywise_client.resources.balances import AsyncBalances, Balances
+from pennywise_client.resources.events import AsyncEvents, Events
 from pennywise_client.resources.exports import AsyncExports, Exports
 from pennywise_client.resources.groups import AsyncGroups, Groups
 from pennywise_client.resources.imports import AsyncImports, Imports
@@ -27,6 +28,7 @@ __all__ = [
     "AsyncActivity",
     "AsyncAuth",
     "AsyncBalances",
+    "AsyncEvents",
     "AsyncExports",
     "AsyncGroups",
     "AsyncImports",
@@ -39,6 +41,7 @@ __all__ = [
     "AsyncUsers",
     "Auth",
     "Balances",
+    "Events",
     "Exports",
     "Groups",
     "Imports",
