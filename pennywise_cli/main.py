@@ -38,6 +38,7 @@ from pennywise_cli.commands import (
     settle,
     token,
     tx,
+    watch,
 )
 from pennywise_cli.errors import EXIT_CODES_HELP, ErrorBoundaryGroup
 from pennywise_cli.runtime import Options
@@ -62,6 +63,7 @@ app.command("balances")(balances.balances)
 app.add_typer(rates.app, name="rates")
 app.command("settle")(settle.settle)
 app.command("activity")(activity.activity)
+app.command("watch")(watch.watch)
 app.command("report")(report.report)
 app.command("import")(imports.import_)
 app.command("export")(exports.export)

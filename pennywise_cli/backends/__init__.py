@@ -17,7 +17,7 @@ back when it fails); the remote one holds one HTTP connection pool.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import IO, Any, Literal, Protocol
 
@@ -135,6 +135,13 @@ class Backend(Protocol):
         self, group_id: str, currency: str, rate: str, *, valid_from: str | None = None
     ) -> JSON: ...
     async def delete_rate(self, group_id: str, rate_id: str) -> None: ...
+    def watch(self, group_id: str, *, after: str | None = None) -> AsyncIterator[JSON]:
+        """The group's events as they are committed (the API's ``EventRead``), from now
+        on or after the event id ``after``, until the caller stops iterating. Local mode
+        ends the command's own transaction first and looks every half second in a short
+        one of its own, so nothing stays locked while it waits."""
+        ...
+
     async def activity(
         self, group_id: str, *, limit: int = 50, cursor: str | None = None
     ) -> JSON: ...

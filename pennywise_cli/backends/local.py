@@ -15,12 +15,13 @@ does is committed together when it succeeds, or not at all.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import getpass
 import os
 import uuid
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import AsyncExitStack
 from pathlib import Path
 from types import TracebackType
@@ -50,6 +51,7 @@ from pennywise_core.schemas import (
 from pennywise_core.services import (
     activity,
     balances,
+    events,
     groups,
     invites,
     members,
@@ -114,6 +116,10 @@ def _opened(source: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
             yield file
     else:
         yield source
+
+
+WATCH_POLL_SECONDS = 0.5
+"""How often ``pennywise watch`` looks for new events in local mode."""
 
 
 class LocalBackend:
@@ -399,6 +405,26 @@ class LocalBackend:
         await rates.delete_rate(
             self.session, self.user, _id(group_id, "group"), _id(rate_id, "rate")
         )
+
+    async def watch(self, group_id: str, *, after: str | None = None) -> AsyncIterator[JSON]:
+        gid = _id(group_id, "group")
+        position = (
+            events.Position.parse(after, field="--after")
+            if after
+            else await events.latest(self.session, self.user, gid)
+        )
+        await self.session.commit()  # the command's transaction ends: nothing stays locked
+        self.replayable = False
+        assert self._engine is not None
+        maker = db.session_factory(self._engine)
+        while True:
+            async with maker() as session, session.begin():
+                batch = await events.after(session, self.user, gid, position)
+            for event in batch:
+                position = events.Position.parse(event.id)
+                yield _dump(event)
+            if not batch:
+                await asyncio.sleep(WATCH_POLL_SECONDS)
 
     async def activity(self, group_id: str, *, limit: int = 50, cursor: str | None = None) -> JSON:
         page = await activity.list_activity(

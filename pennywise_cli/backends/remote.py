@@ -34,7 +34,7 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar, cast
 
@@ -526,6 +526,26 @@ class RemoteBackend:
     async def delete_rate(self, group_id: str, rate_id: str) -> None:
         gid, rid = _id(group_id, "group"), _id(rate_id, "rate")
         await self._call(lambda: self.pw.rates.delete(gid, rid))
+
+    async def watch(self, group_id: str, *, after: str | None = None) -> AsyncIterator[JSON]:
+        gid = _id(group_id, "group")
+        await self._call(lambda: self.pw.groups.get(gid))  # signed in, and a member
+        try:
+            async for event in self.pw.events.stream(gid, after=after):
+                yield {
+                    "id": event.id,
+                    "type": event.type,
+                    "group_id": str(event.group_id),
+                    "actor_id": str(event.actor_id) if event.actor_id else None,
+                    "target_type": event.target_type,
+                    "target_id": str(event.target_id),
+                    "data": event.data,
+                    "created_at": _ApiDateTime.combine(
+                        event.created_at.date(), event.created_at.timetz()
+                    ).isoformat(),
+                }
+        except PennywiseError as exc:
+            raise from_client_error(exc, api_url=self.api_url) from exc
 
     async def activity(self, group_id: str, *, limit: int = 50, cursor: str | None = None) -> JSON:
         gid = _id(group_id, "group")
