@@ -60,6 +60,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def utctoday() -> date:
+    """Today in UTC: a transaction's default date, and the day whose rates convert."""
+    return datetime.now(UTC).date()
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timezone-aware datetime, stored in UTC on every backend.
 

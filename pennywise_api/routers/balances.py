@@ -50,9 +50,8 @@ async def list_balances(
 
     `?in=EUR` (and `date`) is answered by a redirect to `/balances/converted`, whose
     answer has its own shape: one balance per member and the rates used."""
+    balances.check_one_view(currency, in_)
     if in_ is not None:
-        if currency is not None:
-            raise ValidationError.at("currency", "give currency or in, not both")
         # A path, not a URL: behind a TLS proxy the request's own scheme may be http.
         target = f"{request.url.path.rstrip('/')}/converted?{request.url.query}"
         return RedirectResponse(target, status_code=307)

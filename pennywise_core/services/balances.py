@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pennywise_core.models import Balance, Entry, Member, Role, Transaction, User
+from pennywise_core.errors import ValidationError
+from pennywise_core.models import Balance, Entry, Member, Role, Transaction, User, utctoday
 from pennywise_core.money import format_amount, get_currency
 from pennywise_core.rates import RateQuote, convert_balances
 from pennywise_core.schemas import BalanceDrift, BalanceRead, ConvertedBalances, VerifyReport
@@ -157,6 +158,13 @@ async def amounts(
     return dict(result)
 
 
+def check_one_view(currency: str | None, in_currency: str | None) -> None:
+    """Only one currency's ledger (``currency``) and every ledger converted into one
+    (``in_currency``) exclude each other."""
+    if currency is not None and in_currency is not None:
+        raise ValidationError.at("currency", "give currency or in, not both")
+
+
 async def converted_amounts(
     session: AsyncSession, found: Membership, currency: str, on: dt.date
 ) -> tuple[dict[uuid.UUID, int], dict[str, RateQuote]]:
@@ -182,7 +190,7 @@ async def read_converted(
     (default today): the group's own rates where set, else the reference rates; the answer
     names each rate used. The per-currency ledgers are not changed."""
     found = await membership(session, actor, group_id)
-    day = on or dt.datetime.now(dt.UTC).date()
+    day = on or utctoday()
     total, quotes = await converted_amounts(session, found, currency, day)
     members = (
         await session.execute(

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pennywise_core import rates as rate_rules
 from pennywise_core.errors import NotFoundError, ValidationError
-from pennywise_core.models import ExchangeRate, Group, Role, User
+from pennywise_core.models import ExchangeRate, Group, Role, User, utctoday
 from pennywise_core.money import get_currency
 from pennywise_core.rates import RateQuote
 from pennywise_core.schemas import RateRead, RateSet, RateUsed
@@ -68,7 +68,7 @@ async def set_rate(
     group = found.group
     currency = _foreign(data.currency, group)
     rate = rate_rules.parse_rate(data.rate)
-    valid_from = data.valid_from or dt.datetime.now(dt.UTC).date()
+    valid_from = data.valid_from or utctoday()
     row = await session.scalar(
         select(ExchangeRate).where(
             ExchangeRate.group_id == group_id,

@@ -39,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pennywise_core.db import session_factory
 from pennywise_core.errors import FieldError, NotFoundError, PennywiseError, ValidationError
-from pennywise_core.models import RecurringOccurrence, RecurringRule, User, utcnow
+from pennywise_core.models import RecurringOccurrence, RecurringRule, User, utcnow, utctoday
 from pennywise_core.recurring_schemas import (
     WEEKDAYS,
     CreatedOccurrence,
@@ -61,12 +61,6 @@ from pennywise_core.services import activity, transactions
 from pennywise_core.services.access import membership, require_role
 from pennywise_core.services.versions import check_version
 from pennywise_core.vocabulary import Role
-
-
-def today() -> dt.date:
-    """The scheduler's today: UTC, like a transaction's default date."""
-    return dt.datetime.now(dt.UTC).date()
-
 
 # --- the schedule, stored one column per field ----------------------------------------------
 
@@ -362,7 +356,7 @@ async def resume(
     group_id: uuid.UUID | None = None,
 ) -> RecurringRuleRead:
     """Occurrences start again from ``on`` (default today); the paused days are skipped."""
-    start = on or today()
+    start = on or utctoday()
 
     def resumed(rule: RecurringRule) -> None:
         if rule.paused_at is None:
@@ -387,7 +381,7 @@ async def end(
     group_id: uuid.UUID | None = None,
 ) -> RecurringRuleRead:
     """No occurrence after ``on`` (default today); past ones stay."""
-    last = on or today()
+    last = on or utctoday()
 
     def ended(rule: RecurringRule) -> None:
         if rule.until is None or rule.until > last:
@@ -522,7 +516,7 @@ async def run_due(
     """Run every due rule (of ``group_ids``, or all), :data:`RULES_PER_COMMIT` to a database
     transaction. A rule's failure is its own (each occurrence is written in a savepoint),
     and a concurrent scheduler skips the rules this one holds."""
-    until = through or today()
+    until = through or utctoday()
     async with maker() as session:
         if group_ids is None:
             ids = await due_rule_ids(session, through=until)

@@ -7,8 +7,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pennywise_core.errors import ValidationError
-from pennywise_core.models import Role, TransactionKind, User
+from pennywise_core.models import Role, TransactionKind, User, utctoday
 from pennywise_core.money import format_amount, get_currency
 from pennywise_core.schemas import (
     PayerIn,
@@ -45,7 +44,7 @@ async def suggest(
     """
     found = await membership(session, actor, group_id)
     if in_currency is not None:
-        day = on or dt.datetime.now(dt.UTC).date()
+        day = on or utctoday()
         total, quotes = await balances.converted_amounts(session, found, in_currency, day)
         code = get_currency(in_currency).code
         settlement = minimal_transfers(total)
@@ -98,14 +97,13 @@ async def record(
     the conversion's transactions, then the transfers.
     """
     found = await membership(session, actor, group_id, min_role=Role.MEMBER, writable=True)
-    if in_currency is not None and currency is not None:
-        raise ValidationError.at("currency", "give currency or in, not both")
+    balances.check_one_view(currency, in_currency)
     # The balances stay as read until the transfers land: the suggestion is exact, and the
     # transfers' balance writes take no row that is not already this transaction's.
     await balances.lock(session, group_id)
     converted: list[TransactionRead] = []
     if in_currency is not None:
-        day = on or date or dt.datetime.now(dt.UTC).date()
+        day = on or date or utctoday()
         currency = get_currency(in_currency).code
         converted = await conversions.convert_all(
             session, actor, found, currency, on=day, booked_on=date
