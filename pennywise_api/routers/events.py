@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Annotated, Any
 
 import anyio
@@ -77,12 +78,9 @@ async def stream(
 ) -> StreamingResponse:
     """The group's events as they are committed; every member (viewers too) may listen."""
     if last_event_id:
-        position = events.Position.parse(last_event_id)
-    elif after is not None:
-        position = events.Position.parse(after, field="after")
+        position = await events.start(session, user, group_id, last_event_id)
     else:
-        position = await events.latest(session, user, group_id)
-    await events.after(session, user, group_id, position, limit=1)  # access, before 200
+        position = await events.start(session, user, group_id, after, field="after")
     maker: async_sessionmaker[AsyncSession] = request.app.state.session_maker
     settings = get_settings()
     return StreamingResponse(
@@ -119,25 +117,20 @@ async def _frames(
     yield f"retry: {RETRY_MILLISECONDS}\nid: {position}\n\n".encode()
     ends = anyio.current_time() + lasts
     quiet = 0.0
-    while anyio.current_time() < ends:
-        try:
-            async with maker() as session, session.begin():
-                batch = await events.after(session, user, group_id, position)
-        except PennywiseError:
-            return  # no longer a member (or the group is gone): nothing more to tell
-        except Exception as exc:
-            if db.is_unavailable(exc) or db.is_retryable(exc):
-                return  # the client reconnects with Last-Event-ID and misses nothing
-            raise
-        for event in batch:
-            yield frame(event)
-            position = events.Position.parse(event.id)
-        if batch:
-            quiet = 0.0
-            if len(batch) == events.MAX_BATCH:
-                continue  # more waiting: no pause
-        await anyio.sleep(poll)
-        quiet += poll
-        if quiet >= KEEPALIVE_SECONDS:
-            yield b": keep-alive\n\n"
-            quiet = 0.0
+    try:
+        async with aclosing(events.follow(maker, user, group_id, position, poll=poll)) as looks:
+            async for batch in looks:
+                for event in batch:
+                    yield frame(event)
+                quiet = 0.0 if batch else quiet + poll
+                if quiet >= KEEPALIVE_SECONDS:
+                    yield b": keep-alive\n\n"
+                    quiet = 0.0
+                if anyio.current_time() >= ends:
+                    return
+    except PennywiseError:
+        return  # no longer a member (or the group is gone): nothing more to tell
+    except Exception as exc:
+        if db.is_unavailable(exc) or db.is_retryable(exc):
+            return  # the client reconnects with Last-Event-ID and misses nothing
+        raise

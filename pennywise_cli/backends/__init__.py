@@ -138,8 +138,9 @@ class Backend(Protocol):
     def watch(self, group_id: str, *, after: str | None = None) -> AsyncIterator[JSON]:
         """The group's events as they are committed (the API's ``EventRead``), from now
         on or after the event id ``after``, until the caller stops iterating. Local mode
-        ends the command's own transaction first and looks every half second in a short
-        one of its own, so nothing stays locked while it waits."""
+        ends the command's own transaction first and looks every
+        ``PENNYWISE_EVENTS_POLL_SECONDS`` in a short one of its own
+        (:func:`pennywise_core.services.events.follow`), so nothing stays locked."""
         ...
 
     async def activity(

@@ -15,14 +15,13 @@ does is committed together when it succeeds, or not at all.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import getpass
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, aclosing
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
@@ -61,6 +60,7 @@ from pennywise_core.services import (
     transactions,
     users,
 )
+from pennywise_core.settings import get_settings
 
 if TYPE_CHECKING:
     from pennywise_cli.backends import ImportProgress
@@ -116,10 +116,6 @@ def _opened(source: str | os.PathLike[str] | IO[bytes]) -> Iterator[IO[bytes]]:
             yield file
     else:
         yield source
-
-
-WATCH_POLL_SECONDS = 0.5
-"""How often ``pennywise watch`` looks for new events in local mode."""
 
 
 class LocalBackend:
@@ -408,23 +404,16 @@ class LocalBackend:
 
     async def watch(self, group_id: str, *, after: str | None = None) -> AsyncIterator[JSON]:
         gid = _id(group_id, "group")
-        position = (
-            events.Position.parse(after, field="--after")
-            if after
-            else await events.latest(self.session, self.user, gid)
-        )
+        position = await events.start(self.session, self.user, gid, after, field="--after")
         await self.session.commit()  # the command's transaction ends: nothing stays locked
         self.replayable = False
         assert self._engine is not None
-        maker = db.session_factory(self._engine)
-        while True:
-            async with maker() as session, session.begin():
-                batch = await events.after(session, self.user, gid, position)
-            for event in batch:
-                position = events.Position.parse(event.id)
-                yield _dump(event)
-            if not batch:
-                await asyncio.sleep(WATCH_POLL_SECONDS)
+        poll = get_settings().events_poll_seconds
+        looks = events.follow(db.session_factory(self._engine), self.user, gid, position, poll=poll)
+        async with aclosing(looks):
+            async for batch in looks:
+                for event in batch:
+                    yield _dump(event)
 
     async def activity(self, group_id: str, *, limit: int = 50, cursor: str | None = None) -> JSON:
         page = await activity.list_activity(

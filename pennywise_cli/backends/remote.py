@@ -532,18 +532,7 @@ class RemoteBackend:
         await self._call(lambda: self.pw.groups.get(gid))  # signed in, and a member
         try:
             async for event in self.pw.events.stream(gid, after=after):
-                yield {
-                    "id": event.id,
-                    "type": event.type,
-                    "group_id": str(event.group_id),
-                    "actor_id": str(event.actor_id) if event.actor_id else None,
-                    "target_type": event.target_type,
-                    "target_id": str(event.target_id),
-                    "data": event.data,
-                    "created_at": _ApiDateTime.combine(
-                        event.created_at.date(), event.created_at.timetz()
-                    ).isoformat(),
-                }
+                yield event.to_dict()
         except PennywiseError as exc:
             raise from_client_error(exc, api_url=self.api_url) from exc
 

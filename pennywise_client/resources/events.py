@@ -15,7 +15,7 @@ import json
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -45,6 +45,11 @@ class Event:
     """The thing changed, as the API answers with it (a transaction as
     ``pw.transactions.get`` gives it, as JSON)."""
     created_at: dt.datetime
+    _json: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The event as the API sent it (JSON types: ids and times as strings)."""
+        return dict(self._json)
 
     @classmethod
     def from_frame(cls, frame: Frame) -> Event:
@@ -58,6 +63,7 @@ class Event:
             target_id=uuid.UUID(raw["target_id"]),
             data=raw["data"],
             created_at=dt.datetime.fromisoformat(raw["created_at"]),
+            _json=raw,
         )
 
 

@@ -20,13 +20,15 @@ order (``txid`` is 0).
 
 from __future__ import annotations
 
+import asyncio
 import re
 import uuid
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import BigInteger, ColumnElement, Text, cast, func, literal_column, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pennywise_core.errors import ValidationError
 from pennywise_core.models import Event, User
@@ -153,3 +155,43 @@ async def latest(session: AsyncSession, actor: User, group_id: uuid.UUID) -> Pos
         )
     ).first()
     return START if row is None else Position(row.txid, row.id)
+
+
+async def start(
+    session: AsyncSession,
+    actor: User,
+    group_id: uuid.UUID,
+    after: str | None,
+    *,
+    field: str = "Last-Event-ID",
+) -> Position:
+    """Where a listener starts: after the event id ``after`` (``field`` names it in an
+    error), else at :func:`latest`. Only a member of the group may listen."""
+    if not after:
+        return await latest(session, actor, group_id)
+    position = Position.parse(after, field=field)
+    await membership(session, actor, group_id)
+    return position
+
+
+async def follow(
+    maker: async_sessionmaker[AsyncSession],
+    actor: User,
+    group_id: uuid.UUID,
+    position: Position,
+    *,
+    poll: float,
+) -> AsyncGenerator[list[EventRead], None]:
+    """Each look's events after the last one told (an empty list when nothing new), for
+    as long as the caller iterates. Each look is a short transaction of its own, so a
+    listener never holds one (on SQLite that would be the write lock) while it waits
+    ``poll`` seconds after a look that found less than a full batch. Raises what
+    :func:`after` raises: a listener who is no longer a member stops here."""
+    while True:
+        async with maker() as session, session.begin():
+            batch = await after(session, actor, group_id, position)
+        if batch:
+            position = Position.parse(batch[-1].id)
+        yield batch
+        if len(batch) < MAX_BATCH:
+            await asyncio.sleep(poll)

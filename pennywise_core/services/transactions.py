@@ -34,6 +34,7 @@ from pennywise_core.models import (
     TransactionKind,
     User,
     utcnow,
+    utctoday,
 )
 from pennywise_core.money import Currency, format_amount, get_currency, parse_amount
 from pennywise_core.pagination import Keyset, check_limit
@@ -260,7 +261,7 @@ async def book(
     stored as its ``conversion``. Everything else calls :func:`create`."""
     found = await membership(session, actor, data.group_id, min_role=Role.MEMBER, writable=True)
     currency = _currency(data.currency or found.group.default_currency)
-    date = data.date or dt.datetime.now(dt.UTC).date()
+    date = data.date or utctoday()
     amount, conversion = _amount(data.amount, currency), None
     if data.convert or data.rate is not None:
         amount, currency, conversion = await _convert(
@@ -552,6 +553,7 @@ async def _set_deleted(
         balances.gather(t.currency, _entry_tuples(t), sign=-1 if deleted else 1, into=changes)
     await flush_versioned(session, "transaction")
     await balances.apply_changes(session, group_id=tx.group_id, changes=changes)
+    reads = {t.id: to_read(t) for t in changed}
     for t in changed:
         activity.record(
             session,
@@ -562,9 +564,9 @@ async def _set_deleted(
             target_id=t.id,
             before={"deleted": not deleted, "version": t.version - 1},
             after={"deleted": deleted, "version": t.version},
-            resource=to_read(t).model_dump(mode="json"),
+            resource=reads[t.id].model_dump(mode="json"),
         )
-    return to_read(tx)
+    return reads[tx.id]
 
 
 async def _batch_of(session: AsyncSession, tx: Transaction) -> list[Transaction]:
