@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware import Middleware
 
 from pennywise_api import metrics, scheduler
+from pennywise_api import webhooks as webhook_worker
 from pennywise_api.deps import API_PREFIX, IdempotentReplay, replay_handler
 from pennywise_api.docs import install_docs
 from pennywise_api.logs import configure_logging, get_logger
@@ -55,6 +56,7 @@ from pennywise_api.routers import (
     settle_up,
     transactions,
     users,
+    webhooks,
 )
 from pennywise_core import __version__, ratelimit, tokens
 from pennywise_core.db import open_database, session_factory
@@ -70,8 +72,8 @@ and the fewest transfers that settle them.
 * Amounts are decimal strings (`"12.34"`) with their ISO 4217 currency; a JSON number is
   refused.
 * Errors are `application/problem+json` (RFC 9457) with a `request_id`.
-* Creating POSTs accept `Idempotency-Key`, except the two that return a new secret (API
-  tokens and invites), which never store their response; groups and transactions carry an
+* Creating POSTs accept `Idempotency-Key`, except those that return a new secret (API
+  tokens, invites and webhooks), which never store their response; groups and transactions carry an
   `ETag`, and their PATCH and DELETE take `If-Match`.
 * Imports are multipart uploads to `POST /api/v1/groups/{group_id}/imports` (all or
   nothing; a dry run writes nothing), up to the server's `PENNYWISE_MAX_IMPORT_BYTES`;
@@ -95,6 +97,7 @@ ROUTERS = (
     exports.router,
     recurring.router,
     transactions.router,
+    webhooks.router,
 )
 
 
@@ -146,7 +149,10 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         use_engine(app, opened)
         get_logger().info("database open", url=opened.url.render_as_string(hide_password=True))
         try:
-            async with scheduler.running(opened, settings.recurring_interval_seconds):
+            async with (
+                scheduler.running(opened, settings.recurring_interval_seconds),
+                webhook_worker.running(opened, settings),
+            ):
                 yield
         finally:
             app.state.session_maker = None

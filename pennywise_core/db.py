@@ -33,7 +33,7 @@ from pennywise_core.settings import get_settings
 if TYPE_CHECKING:
     from alembic.config import Config
 
-SCHEMA_REVISION: Final = "9e4b2c7a1f03"
+SCHEMA_REVISION: Final = "b5d8e1f2a4c6"
 """The head of ``migrations/``, written down so that opening a database that is up to date
 never imports Alembic (a third of the CLI's start-up). A test checks it against Alembic's
 head: a new revision updates it."""
@@ -140,6 +140,22 @@ def _sqlite_begin(connection: Connection) -> None:
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit (``expire_on_commit=False``)."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def conflict_insert(session: AsyncSession, entity: Any) -> Any:
+    """``INSERT`` into ``entity`` in the session's dialect, which has ``ON CONFLICT``
+    (``on_conflict_do_nothing``/``_do_update``): PostgreSQL's or SQLite's, imported for the
+    one in use, so a CLI command on SQLite never pays for loading the PostgreSQL dialect."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(entity)
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(entity)
+    raise NotImplementedError(f"Pennywise runs on PostgreSQL or SQLite, not {dialect}")
 
 
 def reads_one_snapshot(session: AsyncSession) -> bool:

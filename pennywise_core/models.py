@@ -361,6 +361,81 @@ class Event(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class WebhookSubscription(TimestampMixin, Base):
+    """A URL that is told a group's events of the given types, signed with ``secret`` (the
+    Standard Webhooks scheme, :mod:`pennywise_core.webhooks`).
+
+    ``after_txid``/``after_id``: the outbox position up to which the group's events have
+    been looked at for it (queued as deliveries, or not of its types); a new subscription
+    starts at the stream's end. ``previous_secret`` still signs, beside the new one, until
+    ``previous_secret_expires_at``, so receivers can switch after a rotation. Disabled
+    (``disabled_at``) by an admin, or by the worker after ``failures_in_a_row`` deliveries
+    gave up: nothing is queued for it while it is.
+
+    The secrets are stored as they are: signing needs them (HMAC), so they cannot be hashed
+    like passwords and API tokens.
+    """
+
+    __tablename__ = "webhook_subscriptions"
+    __table_args__ = (Index("ix_webhook_subscriptions_group_id", "group_id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    group_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    url: Mapped[str] = mapped_column(String(2000))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    event_types: Mapped[list[str]] = mapped_column(JSON)
+    secret: Mapped[str] = mapped_column(String(100))
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_expires_at: Mapped[datetime | None]
+    after_txid: Mapped[int] = mapped_column(BigInteger, default=0)
+    after_id: Mapped[int] = mapped_column(BigInteger, default=0)
+    failures_in_a_row: Mapped[int] = mapped_column(Integer, default=0)
+    disabled_at: Mapped[datetime | None]
+    disabled_reason: Mapped[str | None] = mapped_column(String(300))
+
+
+class WebhookDelivery(Base):
+    """One event to be sent to one subscription, and how its sending went: the delivery log.
+
+    ``status`` is ``pending`` until it was answered 2xx (``delivered``) or gave up after
+    the configured attempts (``failed``). A worker *claims* a pending delivery by moving
+    ``next_attempt_at`` past the attempt's timeout (a lease) and counting the attempt, then
+    sends outside any transaction, then marks the result if the claim is still its own: a
+    worker that dies between sending and marking leaves the delivery to be sent again once
+    the lease ends, under the same ``webhook-id``, so nothing is lost and a receiver that
+    de-duplicates by id sees nothing twice. The unique (subscription, event) means an event
+    is queued once per subscription, however many workers look.
+    """
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "event_id"),
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_webhook_deliveries_subscription_id_created_at", "subscription_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    subscription_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("webhook_subscriptions.id", ondelete="CASCADE")
+    )
+    event_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), ForeignKey("events.id", ondelete="CASCADE")
+    )
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_attempt_at: Mapped[datetime | None]
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[str | None] = mapped_column(String(1000))
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(300))
+    delivered_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ExchangeRate(Base):
     """A group's own rate: ``1 currency = rate <the group's currency>`` from ``valid_from``
     on, until a later rate of the same currency. Set by admins; where a day has none, the

@@ -127,6 +127,23 @@ class Settings(BaseSettings):
     # proxy's idle limit is reached.
     events_stream_seconds: float = Field(default=300, gt=0)
 
+    # Webhooks: the API server's delivery worker looks for events to send every this many
+    # seconds (0: off; ``pennywise webhooks deliver`` then does it), any number of processes
+    # sharing the work. An attempt waits ``webhooks_timeout_seconds`` for an answer; a failed
+    # one is tried again after about ``webhooks_retry_base_seconds`` × 4^(failures - 1) (at
+    # most ``webhooks_retry_max_seconds``, jittered), ``webhooks_max_attempts`` times in all;
+    # a subscription is disabled after ``webhooks_disable_after`` deliveries in a row gave up.
+    # Targets must be public https URLs unless ``webhooks_allow_private`` (development, tests).
+    webhooks_interval_seconds: float = Field(default=1.0, ge=0, le=3600)
+    webhooks_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    webhooks_max_attempts: int = Field(default=8, ge=1, le=50)
+    webhooks_retry_base_seconds: float = Field(default=10.0, gt=0)
+    webhooks_retry_max_seconds: float = Field(default=6 * 60 * 60, gt=0)
+    webhooks_disable_after: int = Field(default=5, ge=1)
+    webhooks_allow_private: bool = False
+    # After a secret rotation, how long deliveries are signed with the old secret too.
+    webhooks_rotation_overlap_hours: int = Field(default=24, ge=0, le=24 * 30)
+
     # ``pennywise serve``: on SIGTERM, how long in-flight requests may take to finish.
     graceful_shutdown_seconds: int = Field(default=8, ge=0)
 

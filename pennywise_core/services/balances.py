@@ -12,11 +12,11 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pennywise_core.db import conflict_insert
 from pennywise_core.errors import ValidationError
 from pennywise_core.models import Balance, Entry, Member, Role, Transaction, User, utctoday
 from pennywise_core.money import format_amount, get_currency
@@ -69,18 +69,8 @@ async def apply_changes(
         {"group_id": group_id, "member_id": member_id, "currency": currency, "amount": delta}
         for (currency, member_id), delta in sorted(changes.items())
     ]
-    # The dialect's own insert (for ON CONFLICT), imported for the one in use: a CLI command
-    # on SQLite never pays for loading the PostgreSQL dialect.
     keys = [Balance.group_id, Balance.member_id, Balance.currency]
-    statement: Any
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        statement = pg_insert(Balance).values(rows)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        statement = sqlite_insert(Balance).values(rows)
+    statement = conflict_insert(session, Balance).values(rows)
     statement = statement.on_conflict_do_update(
         index_elements=keys, set_={"amount": Balance.amount + statement.excluded.amount}
     )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -74,7 +74,7 @@ def _writer_txid(session: AsyncSession) -> Any:
     return 0
 
 
-def _final(session: AsyncSession) -> list[ColumnElement[bool]]:
+def final(session: AsyncSession) -> list[ColumnElement[bool]]:
     """Only events whose transaction, and every one before it, has ended."""
     if not _is_postgres(session):
         return []
@@ -108,7 +108,7 @@ def emit(
     )
 
 
-def _read(event: Event) -> EventRead:
+def to_read(event: Event) -> EventRead:
     return EventRead(
         id=str(Position(event.txid, event.id)),
         type=event.type,
@@ -132,24 +132,41 @@ async def after(
     """The group's events after ``position``, oldest first, that no later commit can
     precede (see the module's docstring); every member may read them."""
     await membership(session, actor, group_id)
+    return [to_read(e) for e in await rows_after(session, group_id, position, limit=limit)]
+
+
+async def rows_after(
+    session: AsyncSession, group_id: uuid.UUID, position: Position, *, limit: int = MAX_BATCH
+) -> Sequence[Event]:
+    """:func:`after`'s rows, without its access check: for the core's own readers."""
     query = (
         select(Event)
-        .where(Event.group_id == group_id, *_final(session))
-        .where(tuple_(Event.txid, Event.id) > tuple_(position.txid, position.id))
+        .where(Event.group_id == group_id, *final(session))
+        .where(after_position(Event, position.txid, position.id))
         .order_by(Event.txid, Event.id)
         .limit(min(limit, MAX_BATCH))
     )
-    return [_read(e) for e in (await session.scalars(query)).all()]
+    return (await session.scalars(query)).all()
+
+
+def after_position(event: type[Event], txid: Any, id: Any) -> ColumnElement[bool]:
+    """Events after the position (``txid``, ``id``): values, or columns of another table."""
+    return tuple_(event.txid, event.id) > tuple_(txid, id)
 
 
 async def latest(session: AsyncSession, actor: User, group_id: uuid.UUID) -> Position:
     """The position of the group's last event so far: a new listener starts there and is
     told only what happens from now on."""
     await membership(session, actor, group_id)
+    return await end_of(session, group_id)
+
+
+async def end_of(session: AsyncSession, group_id: uuid.UUID) -> Position:
+    """:func:`latest` without its access check."""
     row = (
         await session.execute(
             select(Event.txid, Event.id)
-            .where(Event.group_id == group_id, *_final(session))
+            .where(Event.group_id == group_id, *final(session))
             .order_by(Event.txid.desc(), Event.id.desc())
             .limit(1)
         )

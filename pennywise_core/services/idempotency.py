@@ -42,9 +42,9 @@ from datetime import datetime, timedelta
 from typing import Any, Final, cast
 
 from sqlalchemy import CursorResult, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pennywise_core.db import conflict_insert
 from pennywise_core.errors import ConflictError, ValidationError
 from pennywise_core.models import IdempotencyRecord, utcnow
 
@@ -81,14 +81,6 @@ def check_key(key: str) -> str:
     return key
 
 
-def _insert(session: AsyncSession) -> Any:
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    if dialect not in ("postgresql", "sqlite"):
-        raise NotImplementedError(f"idempotency keys need PostgreSQL or SQLite, not {dialect}")
-    return module.insert(IdempotencyRecord)
-
-
 async def lookup(
     session: AsyncSession, *, user_id: uuid.UUID, key: str, fingerprint: str
 ) -> StoredResponse | None:
@@ -103,7 +95,7 @@ async def lookup(
     claimed = cast(
         CursorResult[Any],
         await session.execute(
-            _insert(session)
+            conflict_insert(session, IdempotencyRecord)
             .values(
                 id=uuid.uuid4(), user_id=user_id, key=key, fingerprint=fingerprint, created_at=now
             )
@@ -179,7 +171,7 @@ async def save(
     inserted = cast(
         CursorResult[Any],
         await session.execute(
-            _insert(session)
+            conflict_insert(session, IdempotencyRecord)
             .values(
                 id=uuid.uuid4(),
                 user_id=user_id,

@@ -33,11 +33,9 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from pennywise_core.db import session_factory
+from pennywise_core.db import conflict_insert, session_factory
 from pennywise_core.errors import FieldError, NotFoundError, PennywiseError, ValidationError
 from pennywise_core.models import RecurringOccurrence, RecurringRule, User, utcnow, utctoday
 from pennywise_core.recurring_schemas import (
@@ -440,10 +438,8 @@ async def due_rule_ids(
 
 async def _claim(session: AsyncSession, rule: RecurringRule, on: dt.date) -> bool:
     """Insert the occurrence's (rule, date) row; False when another run already has it."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     claimed = await session.execute(
-        insert(RecurringOccurrence)
+        conflict_insert(session, RecurringOccurrence)
         .values(rule_id=rule.id, occurs_on=on, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["rule_id", "occurs_on"])
         .returning(RecurringOccurrence.occurs_on)

@@ -37,6 +37,10 @@ class Actor:
         return {"Authorization": f"Bearer {self.token}"}
 
 
+HOOK_URL = "https://hooks.example.org/pennywise"
+"""A webhook target that passes the address check (a public name; nothing is sent to it)."""
+
+
 def unique_email(name: str) -> str:
     return f"{name}-{secrets.token_hex(4)}@example.org"
 
@@ -65,6 +69,10 @@ class World:
     """A recurring rule (monthly, the owner's): its occurrences are not created yet."""
     rate_id: uuid.UUID
     """The group's rate for USD: 1 USD = 0.9 EUR from the day it was made."""
+    webhook_id: uuid.UUID
+    """A subscription of :data:`HOOK_URL` to ``transaction.created`` (the owner's)."""
+    delivery_id: uuid.UUID
+    """Its delivery of the transaction's creation (delivered)."""
     by_role: dict[Role, Actor] = field(default_factory=dict)
 
 
@@ -104,6 +112,8 @@ def fill_path(path: str, world: World | None = None, **overrides: uuid.UUID) -> 
             "invite_id": world.invite_id,
             "rule_id": world.rule_id,
             "rate_id": world.rate_id,
+            "webhook_id": world.webhook_id,
+            "delivery_id": world.delivery_id,
         }
     values.update(overrides)
     names = (
@@ -114,6 +124,8 @@ def fill_path(path: str, world: World | None = None, **overrides: uuid.UUID) -> 
         "invite_id",
         "rule_id",
         "rate_id",
+        "webhook_id",
+        "delivery_id",
     )
     for name in names:
         path = path.replace("{" + name + "}", str(values.get(name) or uuid.uuid4()))
@@ -150,6 +162,11 @@ def valid_body(key: str, world: World) -> dict[str, Any] | None:
         f"PATCH {API}/groups/{{group_id}}/recurring/{{rule_id}}": {
             "transaction": {"amount": "950.00"}
         },
+        f"POST {API}/groups/{{group_id}}/webhooks": {
+            "url": HOOK_URL,
+            "events": ["transaction.created"],
+        },
+        f"PATCH {API}/groups/{{group_id}}/webhooks/{{webhook_id}}": {"description": "Home"},
     }
     return bodies.get(key)
 

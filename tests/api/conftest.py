@@ -11,21 +11,23 @@ them, which skips Argon2 (slow on purpose); the end-to-end flow signs up through
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
-from apitools import Actor, World, unique_email
+from apitools import HOOK_URL, Actor, World, unique_email
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pennywise_api.app import create_app
 from pennywise_core import tokens
 from pennywise_core.auth_schemas import ApiTokenCreate
 from pennywise_core.db import session_factory
-from pennywise_core.models import Member, Role
+from pennywise_core.models import Event, Member, Role, WebhookDelivery
 from pennywise_core.recurring_schemas import RecurringRuleCreate
 from pennywise_core.schemas import (
     GroupCreate,
@@ -44,8 +46,10 @@ from pennywise_core.services import (
     recurring,
     transactions,
     users,
+    webhooks,
 )
 from pennywise_core.settings import Settings
+from pennywise_core.webhook_schemas import WebhookCreate
 from tests.ledger import join_by_invite
 
 
@@ -154,6 +158,18 @@ async def make_world(engine: AsyncEngine, make_actor: Any) -> Any:
             rate = await rates.set_rate(
                 session, owner, group.id, RateSet(currency="USD", rate="0.9")
             )
+            hook = await webhooks.subscribe(
+                session,
+                owner,
+                group.id,
+                WebhookCreate(url=HOOK_URL, events=["transaction.created"]),
+                settings=Settings(),
+            )
+            event_id = await session.scalar(select(Event.id).where(Event.target_id == tx.id))
+            delivery = WebhookDelivery(
+                id=uuid.uuid4(), subscription_id=hook.id, event_id=event_id, status="delivered"
+            )
+            session.add(delivery)
         return World(
             owner=people[Role.OWNER],
             admin=people[Role.ADMIN],
@@ -168,6 +184,8 @@ async def make_world(engine: AsyncEngine, make_actor: Any) -> Any:
             invite_id=invite.id,
             rule_id=rule.id,
             rate_id=rate.id,
+            webhook_id=hook.id,
+            delivery_id=delivery.id,
             by_role=people,
         )
 

@@ -1,0 +1,125 @@
+"""Webhook deliveries over HTTP: the sender, and the API server's background worker.
+
+:class:`HttpSender` is the core's :class:`~pennywise_core.services.webhooks.Sender` over
+httpx. It resolves the target's host itself and checks every address
+(:func:`pennywise_core.webhooks.resolve_public`), then connects to the checked address,
+with the URL's host in ``Host`` and in TLS (SNI and certificate check), so a DNS answer that
+changes between the check and the connection (rebinding) cannot point it inside the
+network. It follows no redirects (a 3xx is a failed attempt) and reads at most the start of
+the answer.
+
+Every ``PENNYWISE_WEBHOOKS_INTERVAL_SECONDS`` (default 1; 0: off) each API process runs a
+delivery round (:func:`pennywise_core.services.webhooks.deliver_due`), and at once again
+while there is work; processes share the work through ``FOR UPDATE SKIP LOCKED``.
+``pennywise webhooks deliver`` runs the same rounds from the command line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from collections.abc import AsyncIterator
+from types import TracebackType
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from pennywise_api.logs import get_logger
+from pennywise_core import __version__
+from pennywise_core import webhooks as rules
+from pennywise_core.db import session_factory
+from pennywise_core.services import webhooks
+from pennywise_core.settings import Settings
+
+_log = get_logger("pennywise.api.webhooks")
+USER_AGENT = f"Pennywise-Webhooks/{__version__}"
+
+
+class HttpSender:
+    """Sends deliveries with one pooled httpx client; use it as an async context manager."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._allow_private = settings.webhooks_allow_private
+        self._client = httpx.AsyncClient(
+            timeout=settings.webhooks_timeout_seconds,
+            follow_redirects=False,
+            trust_env=False,  # no proxy from the environment: it would connect elsewhere
+            headers={"user-agent": USER_AGENT},
+        )
+
+    async def __aenter__(self) -> HttpSender:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self._client.aclose()
+
+    async def __call__(self, url: str, *, headers: dict[str, str], body: bytes) -> webhooks.Answer:
+        parts = rules.check_url(url, allow_private=self._allow_private)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        address = await rules.resolve_public(host, port, allow_private=self._allow_private)
+        target = httpx.URL(url).copy_with(host=address)
+        extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+        try:
+            async with self._client.stream(
+                "POST",
+                target,
+                content=body,
+                headers={**headers, "host": parts.netloc},
+                extensions=extensions,
+            ) as response:
+                start = bytearray()
+                async for chunk in response.aiter_bytes():
+                    start += chunk
+                    if len(start) >= rules.RESPONSE_BODY_LIMIT * 4:  # UTF-8: ≤ 4 bytes a char
+                        break
+        except httpx.TimeoutException as exc:
+            raise TimeoutError(str(exc)) from exc
+        except httpx.TransportError as exc:
+            raise OSError(str(exc) or type(exc).__name__) from exc
+        text = bytes(start).decode("utf-8", errors="replace")
+        return webhooks.Answer(response.status_code, text[: rules.RESPONSE_BODY_LIMIT])
+
+
+async def _rounds(engine: AsyncEngine, settings: Settings) -> None:
+    interval = settings.webhooks_interval_seconds
+    maker = session_factory(engine)
+    await asyncio.sleep(random.uniform(0, min(interval, 1.0)))  # noqa: S311 (spread workers)
+    async with HttpSender(settings) as sender:
+        while True:
+            busy = False
+            try:
+                result = await webhooks.deliver_due(maker, sender, settings)
+            except Exception as exc:  # the next round tries again; the server must go on
+                _log.warning("webhook round failed", error=str(exc))
+            else:
+                busy = bool(result.queued or result.delivered or result.retrying or result.failed)
+                if result.failed or result.disabled:
+                    _log.warning(
+                        "webhook deliveries gave up",
+                        failed=result.failed,
+                        disabled=[str(s) for s in result.disabled],
+                    )
+            if not busy:
+                await asyncio.sleep(interval)
+
+
+@contextlib.asynccontextmanager
+async def running(engine: AsyncEngine, settings: Settings) -> AsyncIterator[None]:
+    """Run delivery rounds in the background while the context lasts (none when 0)."""
+    if settings.webhooks_interval_seconds <= 0:
+        yield
+        return
+    task = asyncio.create_task(_rounds(engine, settings), name="webhook-deliveries")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
