@@ -21,6 +21,8 @@ from .body_imports_run_format_type_0 import BodyImportsRunFormatType0
 from .conversion_read import ConversionRead
 from .converted_balances import ConvertedBalances
 from .currency_total import CurrencyTotal
+from .delivery_read import DeliveryRead
+from .delivery_read_status import DeliveryReadStatus
 from .entry_read import EntryRead
 from .exchange_read import ExchangeRead
 from .exports_download_format import ExportsDownloadFormat
@@ -94,6 +96,16 @@ from .user_renamed import UserRenamed
 from .user_update import UserUpdate
 from .users_summary_by import UsersSummaryBy
 from .verify_report import VerifyReport
+from .webhook_create import WebhookCreate
+from .webhook_create_events_item import WebhookCreateEventsItem
+from .webhook_created import WebhookCreated
+from .webhook_created_events_item import WebhookCreatedEventsItem
+from .webhook_read import WebhookRead
+from .webhook_read_events_item import WebhookReadEventsItem
+from .webhook_secret import WebhookSecret
+from .webhook_update import WebhookUpdate
+from .webhook_update_events_type_0_item import WebhookUpdateEventsType0Item
+from .webhooks_deliveries_status_type_0 import WebhooksDeliveriesStatusType0
 
 __all__ = (
     "ActivityRead",
@@ -117,6 +129,8 @@ __all__ = (
     "ConversionRead",
     "ConvertedBalances",
     "CurrencyTotal",
+    "DeliveryRead",
+    "DeliveryReadStatus",
     "EntryRead",
     "ExchangeRead",
     "ExportsDownloadFormat",
@@ -190,4 +204,14 @@ __all__ = (
     "UserUpdate",
     "UsersSummaryBy",
     "VerifyReport",
+    "WebhookCreate",
+    "WebhookCreateEventsItem",
+    "WebhookCreated",
+    "WebhookCreatedEventsItem",
+    "WebhookRead",
+    "WebhookReadEventsItem",
+    "WebhookSecret",
+    "WebhookUpdate",
+    "WebhookUpdateEventsType0Item",
+    "WebhooksDeliveriesStatusType0",
 )

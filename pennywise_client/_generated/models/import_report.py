@@ -37,6 +37,7 @@ class ImportReport:
         invalid (int | Unset):  Default: 0.
         invalid_rows (list[InvalidRow] | Unset):
         kept_in_notes (list[KeptInNotes] | Unset):
+        recurring_rules_created (int | Unset):  Default: 0.
     """
 
     format_: str
@@ -52,6 +53,7 @@ class ImportReport:
     invalid: int | Unset = 0
     invalid_rows: list[InvalidRow] | Unset = UNSET
     kept_in_notes: list[KeptInNotes] | Unset = UNSET
+    recurring_rules_created: int | Unset = 0
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -100,6 +102,8 @@ class ImportReport:
                 kept_in_notes_item = kept_in_notes_item_data.to_dict()
                 kept_in_notes.append(kept_in_notes_item)
 
+        recurring_rules_created = self.recurring_rules_created
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -122,6 +126,8 @@ class ImportReport:
             field_dict["invalid_rows"] = invalid_rows
         if kept_in_notes is not UNSET:
             field_dict["kept_in_notes"] = kept_in_notes
+        if recurring_rules_created is not UNSET:
+            field_dict["recurring_rules_created"] = recurring_rules_created
 
         return field_dict
 
@@ -189,6 +195,8 @@ class ImportReport:
 
                 kept_in_notes.append(kept_in_notes_item)
 
+        recurring_rules_created = d.pop("recurring_rules_created", UNSET)
+
         import_report = cls(
             format_=format_,
             dry_run=dry_run,
@@ -203,6 +211,7 @@ class ImportReport:
             invalid=invalid,
             invalid_rows=invalid_rows,
             kept_in_notes=kept_in_notes,
+            recurring_rules_created=recurring_rules_created,
         )
 
         import_report.additional_properties = d

@@ -11,8 +11,9 @@ T = TypeVar("T", bound="KeptInNotes")
 
 @_attrs_define
 class KeptInNotes:
-    """A field of the source that Pennywise cannot act on yet (a recurrence rule, the
-    original amount of a converted expense), kept in the transactions' notes.
+    """A field of the source that Pennywise cannot act on yet (the original amount of an
+    expense converted at a rate that does not give its amount, a repetition that no
+    schedule says), kept in the transactions' notes.
 
         Attributes:
             field (str):

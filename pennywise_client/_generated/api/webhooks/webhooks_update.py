@@ -1,0 +1,239 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.webhook_read import WebhookRead
+from ...models.webhook_update import WebhookUpdate
+from ...types import Response
+
+
+def _get_kwargs(
+    group_id: UUID,
+    webhook_id: UUID,
+    *,
+    body: WebhookUpdate,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/v1/groups/{group_id}/webhooks/{webhook_id}".format(
+            group_id=quote(str(group_id), safe=""),
+            webhook_id=quote(str(webhook_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | WebhookRead | None:
+    if response.status_code == 200:
+        response_200 = WebhookRead.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | WebhookRead]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    group_id: UUID,
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate,
+) -> Response[Problem | WebhookRead]:
+    """Update
+
+     Change the URL, the event types, the description, or `enabled`: `false` stops
+    deliveries; `true` starts them again from now and forgets past failures.
+
+    Args:
+        group_id (UUID):
+        webhook_id (UUID):
+        body (WebhookUpdate): The fields to change; the others stay.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | WebhookRead]
+    """
+
+    kwargs = _get_kwargs(
+        group_id=group_id,
+        webhook_id=webhook_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    group_id: UUID,
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate,
+) -> Problem | WebhookRead | None:
+    """Update
+
+     Change the URL, the event types, the description, or `enabled`: `false` stops
+    deliveries; `true` starts them again from now and forgets past failures.
+
+    Args:
+        group_id (UUID):
+        webhook_id (UUID):
+        body (WebhookUpdate): The fields to change; the others stay.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | WebhookRead
+    """
+
+    return sync_detailed(
+        group_id=group_id,
+        webhook_id=webhook_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    group_id: UUID,
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate,
+) -> Response[Problem | WebhookRead]:
+    """Update
+
+     Change the URL, the event types, the description, or `enabled`: `false` stops
+    deliveries; `true` starts them again from now and forgets past failures.
+
+    Args:
+        group_id (UUID):
+        webhook_id (UUID):
+        body (WebhookUpdate): The fields to change; the others stay.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | WebhookRead]
+    """
+
+    kwargs = _get_kwargs(
+        group_id=group_id,
+        webhook_id=webhook_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    group_id: UUID,
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookUpdate,
+) -> Problem | WebhookRead | None:
+    """Update
+
+     Change the URL, the event types, the description, or `enabled`: `false` stops
+    deliveries; `true` starts them again from now and forgets past failures.
+
+    Args:
+        group_id (UUID):
+        webhook_id (UUID):
+        body (WebhookUpdate): The fields to change; the others stay.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | WebhookRead
+    """
+
+    return (
+        await asyncio_detailed(
+            group_id=group_id,
+            webhook_id=webhook_id,
+            client=client,
+            body=body,
+        )
+    ).parsed
