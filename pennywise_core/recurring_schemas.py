@@ -34,6 +34,10 @@ WEEKDAYS: Final[tuple[Weekday, ...]] = (
 
 RuleStatus = Literal["active", "paused", "ended"]
 
+MAX_INTERVAL: Final = 1000
+"""The most periods between two occurrences (``ScheduleIn.interval``); imports check a
+file's own "every N periods" against it, to name the file's cell."""
+
 
 def _without(model: type[BaseModel], name: str, doc: str, *left_out: str) -> type[Input]:
     """An input model with ``model``'s fields (types, limits, defaults) but ``left_out``."""
@@ -65,7 +69,7 @@ TemplateUpdate = _without(
 
 class ScheduleIn(Input):
     every: Frequency
-    interval: int = Field(default=1, ge=1, le=1000)
+    interval: int = Field(default=1, ge=1, le=MAX_INTERVAL)
     """Every how many periods: ``every=weekly, interval=2`` is every other week."""
     weekdays: list[Weekday] | None = Field(default=None, min_length=1, max_length=7)
     """Weekly only; default: the start date's weekday."""

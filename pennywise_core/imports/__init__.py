@@ -13,8 +13,9 @@ One call does it (an adapter passes what it was given)::
 
 ``report`` is an :class:`ImportReport` (a pydantic model): rows read, transactions created
 (or that would be, in a dry run), rows already imported, new placeholder members, totals per
-currency and the resulting balances, warnings, and what the file says that Pennywise cannot
-act on yet but kept in the notes (:class:`KeptInNotes`: recurrences, original amounts).
+currency and the resulting balances, warnings, the recurring rules created, and what the
+file says that Pennywise cannot act on yet but kept in the notes (:class:`KeptInNotes`:
+original amounts, payment modes).
 Like every service, ``run`` flushes and never commits: the caller's commit makes the import
 true, all of it or none of it.
 
@@ -56,6 +57,11 @@ Behaviour
   stored as the transaction's ``import_key``; rows whose key the group already has are
   skipped, looked up one batch at a time. Re-running a file adds nothing; a file that
   overlaps an earlier one adds only its new rows.
+* **Recurrence.** A series of transactions that the file says repeats (Spliit's
+  ``recurrenceRule``, Cospend's ``repeat`` fields) becomes one recurring rule, in the same
+  database transaction: it goes on after the series' latest transaction in the file, whose
+  copy it is, and the series' transactions are its occurrences, so the scheduler creates
+  none the file holds; a re-import adds no second rule (:mod:`._recurrence`).
 * **Members** are matched by ``member_map``, then by name (case-insensitive); anyone else
   becomes a placeholder (listed in the report; only admins may add members, so a member's
   import that needs new people is refused, and its dry run says so).

@@ -37,6 +37,7 @@ from pennywise_core import text as text_rules
 from pennywise_core.errors import FieldError, ValidationError
 from pennywise_core.models import Role, SplitMode, TransactionKind
 from pennywise_core.money import Currency, get_currency, parse_amount
+from pennywise_core.vocabulary import Frequency
 
 MAX_DESCRIPTION = 200
 MAX_CATEGORY = 50
@@ -94,6 +95,28 @@ class MemberDecl:
     """Create the placeholder even when no new row refers to it (the lossless format)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """A record that is one occurrence of a series the file says repeats.
+
+    Both apps that export one create each next occurrence themselves, as a copy of the
+    latest: Spliit keeps every occurrence as an expense that carries the series' rule;
+    Cospend keeps the repeat fields on the latest bill only. The engine groups a file's
+    records by ``series`` and turns each series into one recurring rule
+    (:mod:`._recurrence`), from its latest record: ``every`` is that record's say.
+    """
+
+    series: str
+    """What the records of one series share, and no other record of the file."""
+    every: Frequency | None
+    """How the series repeats, as this record says; None: this record says it does not
+    (a Spliit series whose latest expense was switched to no recurrence has ended)."""
+    interval: int = 1
+    """Every how many periods (Cospend's ``repeatfreq``)."""
+    until: dt.date | None = None
+    """The last date an occurrence may fall on (Cospend's ``repeatuntil``)."""
+
+
 @dataclass(slots=True)
 class Record:
     """One transaction of the file, parsed; members still named by their ``ref``."""
@@ -121,8 +144,11 @@ class Record:
     """Entered in another currency and booked in this one: ``Transaction.conversion`` as
     stored (the entered amount in minor units, its currency, the rate, its source and day)."""
     kept: tuple[str, ...] = ()
-    """The source's fields that Pennywise cannot act on yet (a recurrence, a conversion),
-    written into ``notes`` so nothing is dropped; the report counts them per field."""
+    """The source's fields that Pennywise cannot act on yet (a conversion it cannot book,
+    a repetition no schedule expresses), written into ``notes`` so nothing is dropped; the
+    report counts them per field."""
+    recurrence: Recurrence | None = None
+    """The series this record is an occurrence of, when the file says it repeats."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +173,7 @@ class Columns:
     paid_by: str = "paid_by"
     split: str = "split"
     currency: str = "currency"
+    recurrence: str = "recurrence"
 
 
 @dataclass(slots=True)
@@ -559,6 +586,7 @@ __all__ = [
     "Parser",
     "Problem",
     "Record",
+    "Recurrence",
     "Skipped",
     "bad",
     "canonical_decimal",

@@ -20,10 +20,14 @@ id, see :class:`._ids.IdBlock`). The rest of the file is then only validated, so
 is still reported, and the outcome is the one it would be had nothing been written before
 the last row was read. A dry run writes nothing.
 
+Records the file says repeat are gathered by series as they go by (:mod:`._recurrence`),
+and once every row is read the rules they become are planned (a series that cannot be a
+rule is a bad row of its latest record).
+
 Then: any bad row → :class:`~pennywise_core.errors.ValidationError` listing them, nothing
 written. Dry run → the report, nothing written. Otherwise, still inside the SAVEPOINT: the
-placeholders no row named, the balance deltas once per currency, and one activity record
-for the import. The caller commits, as with every service.
+placeholders no row named, the balance deltas once per currency, the recurring rules, and
+one activity record for the import. The caller commits, as with every service.
 """
 
 from __future__ import annotations
@@ -89,6 +93,7 @@ from ._detect import detect
 from ._directory import Directory, NewMember
 from ._formats import parser_class
 from ._ids import IdBlock
+from ._recurrence import PlannedRule, SeriesBook
 from ._report import (
     CurrencyTotal,
     ImportBalance,
@@ -185,6 +190,13 @@ class _Run:
             else RowBuilder(self.writer, group_id=group_id, created_by=actor.id, now=self.now)
         )
         self._member_hex: list[str] = []
+        self.series = SeriesBook(
+            parser.columns,
+            group_currency=group.default_currency if group is not None else "",
+            convert=options.convert,
+        )
+        self.rules: list[PlannedRule] = []
+        """The recurring rules to create (planned once every row is read)."""
 
     # -- pass 1: validate (and write) --
 
@@ -225,6 +237,10 @@ class _Run:
                 self.skipped += 1
         await self.flush_batch()
         await self._settle()
+        if self.series and not self.bad_rows:
+            self.rules, errors = await self.series.plan(self.session, self.directory)
+            for error in errors:
+                self.problem([error])
         if self.bad_rows:
             await self.stop()
         if self.progress is not None:
@@ -251,7 +267,7 @@ class _Run:
         batch, self.batch = self.batch, []
         if not batch:
             return
-        existing: set[str] = set()
+        existing: dict[str, uuid.UUID] = {}
         ours: set[str] = set()
         if not self.bad_rows:
             existing, ours = await self._existing([r.key for r in batch])
@@ -267,6 +283,8 @@ class _Run:
                     await asyncio.sleep(0)
             if record.key in existing:
                 self.already += 1
+                if record.recurrence is not None:
+                    self.series.add(record, existing[record.key])
                 continue
             if record.key in ours:  # skip_invalid: written from an earlier batch
                 self.problem(
@@ -291,6 +309,7 @@ class _Run:
                 )
                 continue
             seen[record.key] = record.row
+            as_read = record
             if (
                 self.options.convert
                 and record.conversion is None
@@ -298,9 +317,13 @@ class _Run:
             ):
                 converted = await self._convert(record)
                 if converted is None:
+                    if record.recurrence is not None:
+                        self.series.add(record, valid=False)
                     continue
                 record = converted
             computed = self._compute(record)
+            if record.recurrence is not None:
+                self.series.add(as_read, valid=computed is not None)
             if computed is not None and self.writer is not None:
                 rows.append((record, *computed))
                 if len(rows) >= piece:
@@ -360,20 +383,21 @@ class _Run:
             },
         )
 
-    async def _existing(self, keys: list[str]) -> tuple[set[str], set[str]]:
-        """The keys the group had before this import, and (``skip_invalid``) those this
-        import wrote. A key this import wrote (the file names a transaction twice, in
-        different batches) is a conflict, as the database's unique constraint would say;
-        with ``skip_invalid`` the later row is a bad row instead."""
+    async def _existing(self, keys: list[str]) -> tuple[dict[str, uuid.UUID], set[str]]:
+        """The keys the group had before this import (with their transaction), and
+        (``skip_invalid``) those this import wrote. A key this import wrote (the file names
+        a transaction twice, in different batches) is a conflict, as the database's unique
+        constraint would say; with ``skip_invalid`` the later row is a bad row instead."""
         await self._settle()
         found = await _existing_keys(self.session, self.group_id, keys)
         ours = {key for key, tx_id in found.items() if tx_id in self._ids}
+        before = {key: tx_id for key, tx_id in found.items() if key not in ours}
         if self.skip_invalid:
-            return set(found) - ours, ours
+            return before, ours
         if ours and self.savepoint is not None:
             self.conflict = True
             await self.stop()
-        return set(found) - ours, set()
+        return before, set()
 
     async def _write(self, rows: list[tuple[Record, list[tuple[int, int, int]], str]]) -> None:
         """Start writing ``rows`` (valid so far) once the previous write is done."""
@@ -413,6 +437,8 @@ class _Run:
             member_hex.append(writer.uuid(ids[len(member_hex)]))
         add = builder.add
         for (record, computed, params), tx_id in zip(rows, self._ids.take(len(rows)), strict=True):
+            if record.recurrence is not None:
+                self.series.written(record.key, uuid.UUID(hex=tx_id))
             add(
                 tx_id,
                 record.kind._value_,
@@ -704,6 +730,7 @@ class _Run:
                     if d
                 },
             )
+            await self.series.create(self.session, self.actor, self.group_id, self.rules)
             activity.record(
                 self.session,
                 self.actor,
@@ -718,6 +745,7 @@ class _Run:
                     "skipped": self.skipped,
                     "new_members": [m.name for m in self.new_members()],
                     "invalid": self.invalid,
+                    "recurring_rules_created": len(self.rules),
                     "totals": {
                         t.currency: t.model_dump(exclude={"currency"}) for t in self.totals_report()
                     },
@@ -802,6 +830,7 @@ class _Run:
                 KeptInNotes(field=name, transactions=count, rows=rows)
                 for name, (count, rows) in self.kept.items()
             ],
+            recurring_rules_created=len(self.rules),
         )
 
 

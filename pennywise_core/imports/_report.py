@@ -44,11 +44,12 @@ class ImportBalance(pydantic.BaseModel):
 
 
 class KeptInNotes(pydantic.BaseModel):
-    """A field of the source that Pennywise cannot act on yet (a recurrence rule, the
-    original amount of a converted expense), kept in the transactions' notes."""
+    """A field of the source that Pennywise cannot act on yet (the original amount of an
+    expense converted at a rate that does not give its amount, a repetition that no
+    schedule says), kept in the transactions' notes."""
 
     field: str
-    """The source's name for it (``recurrenceRule``, ``repeat``, ``originalAmount``…)."""
+    """The source's name for it (``originalAmount``, ``paymentmode``, ``repeat``…)."""
     transactions: int
     """Created transactions (dry run: that would be) whose notes keep it."""
     rows: list[int]
@@ -91,3 +92,8 @@ class ImportReport(pydantic.BaseModel):
     """Each bad cell of those rows, in the file's order (up to ``error_limit``)."""
     kept_in_notes: list[KeptInNotes] = []
     """What the file says that Pennywise cannot act on yet, kept in the notes, per field."""
+    recurring_rules_created: int = 0
+    """Recurring rules created (dry run: that would be): one per series of transactions
+    that the file says repeats and that goes on after its latest one in the file, unless
+    an earlier import of the file made its rule already. Each goes on from that latest
+    one; the transactions of the series are its occurrences."""

@@ -29,9 +29,19 @@ another is a transfer.
 
 Not imported: bills in Cospend's trash (``deleted=1``; counted as skipped, and a warning
 names their rows). Kept in the notes, because Pennywise cannot act on them yet: the
-repetition of a recurring bill (``repeat`` other than ``n``) and its payment mode; the
-report's ``kept_in_notes`` counts them. Inactive members (``active=0``) are imported as
-placeholders like everyone else (Pennywise removes only settled members), with a warning.
+payment mode, and a repetition twice a month (``repeat=s``: on the 1st and the 15th, which
+no schedule of one rule says); the report's ``kept_in_notes`` counts them. Inactive members
+(``active=0``) are imported as placeholders like everyone else (Pennywise removes only
+settled members), with a warning.
+
+A recurring bill (``repeat`` ``d``, ``w``, ``b``, ``m`` or ``y``) becomes a recurring rule
+(:mod:`._recurrence`): Cospend keeps the repeat fields on the latest bill of a series only
+(when it creates the next bill, a copy dated on the next date, it takes them off the one
+before), so each such bill is one series, and the rule goes on from its date. Every
+``repeatfreq`` periods (empty, 0 or 1: every one; ``b`` is every two weeks whatever it
+says, as in Cospend), until ``repeatuntil`` (inclusive) if given. Cospend splits a repeated
+bill of ``repeatallactive=1`` among the members active at that time; the rule splits as the
+bill does, among the bill's owers (whom Cospend chose that way at the last repetition).
 
 The import key is the bill's content: its timestamp (or date), what, amount, payer and
 owers, plus the occurrence among identical bills; so a re-import adds nothing and a newer
@@ -51,6 +61,8 @@ from urllib.parse import unquote_plus
 from pennywise_core.errors import FieldError
 from pennywise_core.models import SplitMode, TransactionKind
 from pennywise_core.money import MAX_MINOR_UNITS, Currency
+from pennywise_core.recurring_schemas import MAX_INTERVAL
+from pennywise_core.vocabulary import Frequency
 
 from ._common import (
     BaseParser,
@@ -61,6 +73,7 @@ from ._common import (
     MemberDecl,
     Problem,
     Record,
+    Recurrence,
     Skipped,
     canonical_decimal,
     category,
@@ -85,14 +98,16 @@ _SECTIONS: tuple[tuple[str, frozenset[str]], ...] = (
     ("currencies", frozenset({"currencyname", "exchange_rate"})),
 )
 _HEADER_STARTS = frozenset({"categoryname", "paymentmodename", "currencyname"})
-_FREQUENCIES = {
-    "d": "daily",
-    "w": "weekly",
-    "b": "every two weeks",
-    "s": "twice a month",
-    "m": "monthly",
-    "y": "yearly",
+_REPEATS: dict[str, tuple[Frequency, int | None] | None] = {
+    # Cospend's letter: how often, and every how many periods (None: ``repeatfreq``).
+    "d": (Frequency.DAILY, None),
+    "w": (Frequency.WEEKLY, None),
+    "b": (Frequency.WEEKLY, 2),
+    "s": None,  # the 1st and the 15th of every month: kept in the notes
+    "m": (Frequency.MONTHLY, None),
+    "y": (Frequency.YEARLY, None),
 }
+_NO_REPEAT = "n"
 _CATEGORIES = {  # built in before Cospend 0.4.5 (2020), and Reimbursement since
     -1: "Grocery",
     -2: "Bar/Party",
@@ -218,7 +233,11 @@ class CospendCsvParser(BaseParser):
     format: ClassVar[str] = "cospend-csv"
     needs_prescan: ClassVar[bool] = True
     columns: ClassVar[Columns] = Columns(
-        amount="amount", paid_by="payer_name", split="owers", currency="currencyname"
+        amount="amount",
+        paid_by="payer_name",
+        split="owers",
+        currency="currencyname",
+        recurrence="repeat",
     )
 
     def __init__(self, *args: Any) -> None:
@@ -354,6 +373,7 @@ class CospendCsvParser(BaseParser):
         if not owers:
             cells.fail("owers", row.get("owers"), "must name at least one member")
         names = [cells.name("owers", o) for o in owers]
+        repeat = self._repeat(cells, row)
         if cells.errors or description is None or amount is None or day is None or payer is None:
             yield Problem(tuple(cells.errors))
             return
@@ -387,24 +407,27 @@ class CospendCsvParser(BaseParser):
             split = [(ower_names[0], None)]
         comment = unquote_plus(row.get("comment")).strip() or None
         kept: list[str] = []
-        repeats = self._repeats(row)
-        if repeats is not None:
-            kept.append(KEPT_REPEAT)
+        key = keys.content(
+            day,
+            (
+                stamp,
+                description[0],
+                str(amount),
+                payer.casefold(),
+                ";".join(sorted(n.casefold() for n in ower_names)),
+            ),
+        )
+        recurrence, repeats = None, None
+        if repeat is not None:
+            recurrence, repeats = self._recurrence(row, key, *repeat)
+            if repeats is not None:
+                kept.append(KEPT_REPEAT)
         payment = self._payment_mode(row)
         if payment is not None:
             kept.append(KEPT_PAYMENT_MODE)
         yield Record(
             row=number,
-            key=keys.content(
-                day,
-                (
-                    stamp,
-                    description[0],
-                    str(amount),
-                    payer.casefold(),
-                    ";".join(sorted(n.casefold() for n in ower_names)),
-                ),
-            ),
+            key=key,
             kind=kind,
             description=description[0],
             amount=abs(amount),
@@ -416,6 +439,7 @@ class CospendCsvParser(BaseParser):
             category=category(self._category(category_id)),
             notes=notes(comment, repeats, payment, description[1]),
             kept=tuple(kept),
+            recurrence=recurrence,
         )
 
     def _weight(self, name: str) -> Decimal:
@@ -465,20 +489,56 @@ class CospendCsvParser(BaseParser):
         return self.categories.get(category_id) or _CATEGORIES.get(category_id)
 
     @staticmethod
-    def _repeats(row: _Row) -> str | None:
-        repeat = row.get("repeat").strip()
-        if not repeat or repeat == "n":
+    def _repeat(cells: Cells, row: _Row) -> tuple[str, int, dt.date | None] | None:
+        """The bill's repetition, checked: its letter, every how many periods (``repeatfreq``:
+        empty, 0 and 1 are every one, as in Cospend) and the last day (``repeatuntil``);
+        None for a bill that does not repeat. A bad cell is an error of the row, naming it:
+        the import would otherwise make up a schedule the file does not say."""
+        letter = row.get("repeat").strip()
+        if not letter or letter == _NO_REPEAT:
             return None
-        every = _int(row.get("repeatfreq")) or 1
-        text = _FREQUENCIES.get(repeat, f"with frequency {repeat!r}")
-        if every > 1:
-            text += f" (every {every})"
-        until = row.get("repeatuntil").strip()
-        if until:
-            text += f" until {until}"
+        if letter not in _REPEATS:
+            cells.fail(
+                "repeat",
+                row.get("repeat"),
+                f"must be {_NO_REPEAT} (no repetition) or one of {', '.join(_REPEATS)} "
+                "(daily, weekly, every two weeks, twice a month, monthly, yearly)",
+            )
+            return None
+        text = row.get("repeatfreq").strip()
+        every = 1
+        if text:
+            number = _int(text)
+            if number is None or not 0 <= number <= MAX_INTERVAL:
+                cells.fail(
+                    "repeatfreq",
+                    row.get("repeatfreq"),
+                    f"must be a whole number of periods, at most {MAX_INTERVAL}",
+                )
+                return None
+            every = max(number, 1)
+        text = row.get("repeatuntil").strip()
+        until = cells.iso_date("repeatuntil", text) if text else None
+        if text and until is None:
+            return None
+        return letter, every, until
+
+    @staticmethod
+    def _recurrence(
+        row: _Row, key: str, letter: str, every: int, until: dt.date | None
+    ) -> tuple[Recurrence | None, str | None]:
+        """The bill's :class:`Recurrence` (its own series: Cospend keeps the repeat fields on
+        the latest bill only), or, for a repetition no schedule says, the note that keeps it."""
+        how = _REPEATS[letter]
+        if how is not None:
+            frequency, fixed = how
+            return Recurrence(key, frequency, fixed or every, until), None
+        text = "Repeats twice a month (the 1st and the 15th) in Cospend"
+        if until is not None:
+            text += f" until {until.isoformat()}"
         if row.get("repeatallactive").strip() == "1":
             text += ", for all active members"
-        return f"Repeats {text} in Cospend"
+        return None, text
 
     def _payment_mode(self, row: _Row) -> str | None:
         mode_id = _int(row.get("paymentmodeid"))

@@ -11,6 +11,16 @@ minor units. ``splitMode``: ``EVENLY``, ``BY_SHARES`` (shares × 100), ``BY_PERC
 A negative amount is money received (income); a reimbursement is a transfer. The import
 key is the expense's id, so an expense edited in Spliit is not imported twice.
 
+Recurring expenses (``recurrenceRule`` ``DAILY``, ``WEEKLY`` or ``MONTHLY``) become a
+recurring rule (:mod:`._recurrence`). Spliit creates each next occurrence itself, when it
+falls due, as a copy of the latest one: the copy gets a new id and its own date, and keeps
+everything else, ``createdAt`` included. The export carries no ``recurringExpenseLink``
+(its ``select`` leaves the links out), so a series is told by what its expenses share: the
+``createdAt`` and the title (the title as well, because expenses that Spliit created in one
+batch share a ``createdAt``). The latest expense of a series says how it goes on: the one
+whose recurrence was switched off (``NONE``) has ended the series. An expense without a
+``createdAt`` keeps its recurrence in the notes instead (``kept_in_notes``).
+
 CSV (UTF-8 with a BOM): ``Date,Description,Category,Currency,Cost,Original cost,Original
 currency,Conversion rate,Is Reimbursement,Split mode,<participant…>`` (older versions lack
 the three "original" columns). A participant cell is that participant's share of the cost,
@@ -41,6 +51,7 @@ from pennywise_core.money import (
     parse_amount,
 )
 from pennywise_core.rates import convert_amount, format_rate, parse_rate
+from pennywise_core.vocabulary import Frequency
 
 from ._common import (
     BaseParser,
@@ -51,6 +62,7 @@ from ._common import (
     MemberDecl,
     Problem,
     Record,
+    Recurrence,
     Skipped,
     bad,
     canonical_decimal,
@@ -71,7 +83,11 @@ _MODES = {
 }
 
 
-_RECURRENCE = {"DAILY": "daily", "WEEKLY": "weekly", "MONTHLY": "monthly"}
+_RECURRENCE = {
+    "DAILY": Frequency.DAILY,
+    "WEEKLY": Frequency.WEEKLY,
+    "MONTHLY": Frequency.MONTHLY,
+}
 KEPT_RECURRENCE = "recurrenceRule"
 KEPT_ORIGINAL = "originalAmount, originalCurrency, conversionRate"
 KEPT_ORIGINAL_CSV = "Original cost, Original currency, Conversion rate"
@@ -92,7 +108,11 @@ class SpliitJsonParser(BaseParser):
     format: ClassVar[str] = "spliit-json"
     needs_prescan: ClassVar[bool] = True
     columns: ClassVar[Columns] = Columns(
-        amount="amount", paid_by="paidById", split="paidFor", currency="currencyCode"
+        amount="amount",
+        paid_by="paidById",
+        split="paidFor",
+        currency="currencyCode",
+        recurrence="recurrenceRule",
     )
     _STREAMED = frozenset({"expenses", "activities"})
 
@@ -102,10 +122,21 @@ class SpliitJsonParser(BaseParser):
         self.group_id = ""
         self.code: object = None
         self.symbol: object = None
+        self.recurring: set[str] = set()
+        """The series (:func:`_series`) of the expenses that repeat: a later expense of one
+        that does not is the end of it."""
 
     def prescan(self, text: TextIO) -> None:
         for key, index, value, _line in iter_json(text, streamed=self._STREAMED):
             if index is not None:
+                recurring = (
+                    key == "expenses"
+                    and isinstance(value, dict)
+                    and value.get("recurrenceRule") in _RECURRENCE
+                )
+                series = _series(value) if recurring else None
+                if series is not None:
+                    self.recurring.add(series)
                 continue
             if key == "participants" and isinstance(value, list):
                 for p in value:
@@ -205,10 +236,16 @@ class SpliitJsonParser(BaseParser):
         category_name = cat.get("name") if isinstance(cat, dict) else None
         note = obj.get("notes") if isinstance(obj.get("notes"), str) else None
         kept: list[str] = []
-        repeats = None
+        recurrence, repeats = None, None
+        series = _series(obj)
         if isinstance(rule, str) and rule in _RECURRENCE:
-            repeats = f"Repeats {_RECURRENCE[rule]} in Spliit (recurrenceRule {rule})"
-            kept.append(KEPT_RECURRENCE)
+            if series is not None:
+                recurrence = Recurrence(series, _RECURRENCE[rule])
+            else:  # no createdAt: which expenses are its series cannot be told
+                repeats = f"Repeats {_RECURRENCE[rule]} in Spliit (recurrenceRule {rule})"
+                kept.append(KEPT_RECURRENCE)
+        elif series in self.recurring:
+            recurrence = Recurrence(series, None)
         conversion = None
         if amount is not None and day is not None:
             conversion = converted(
@@ -257,6 +294,7 @@ class SpliitJsonParser(BaseParser):
             notes=notes(note, original, repeats, description[1]),
             kept=tuple(kept),
             conversion=conversion,
+            recurrence=recurrence,
         )
 
     @staticmethod
@@ -490,6 +528,15 @@ class SpliitCsvParser(BaseParser):
             self.context.group_currency,
             day,
         )
+
+
+def _series(obj: dict[str, Any]) -> str | None:
+    """What the expenses of one recurring series share (see the module docstring): their
+    ``createdAt`` and title; None for an expense without them."""
+    created, title = obj.get("createdAt"), obj.get("title")
+    if not isinstance(created, str) or not created or not isinstance(title, str):
+        return None
+    return f"{created}\x1f{title.strip()}"
 
 
 def converted(

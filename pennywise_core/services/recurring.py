@@ -174,22 +174,43 @@ async def _try_template(session: AsyncSession, actor: User, rule: RecurringRule)
 
 
 async def create(
-    session: AsyncSession, actor: User, group_id: uuid.UUID, data: RecurringRuleCreate
+    session: AsyncSession,
+    actor: User,
+    group_id: uuid.UUID,
+    data: RecurringRuleCreate,
+    *,
+    done_through: dt.date | None = None,
+    occurrences: Sequence[tuple[dt.date, uuid.UUID]] = (),
 ) -> RecurringRuleRead:
     """A new rule in the group (members and up). Its first occurrence is created by the
-    next scheduler run on or after its date."""
+    next scheduler run on or after its date.
+
+    ``done_through`` and ``occurrences`` are for a series whose occurrences so far exist
+    already (an import of another app's recurring expense): every date up to
+    ``done_through`` is done, so the scheduler creates only what comes after, and each
+    ``(date, transaction id)`` is recorded as one of the rule's occurrences (the first one
+    of a date, as the (rule, date) key admits one), so the rule lists its history."""
     await membership(session, actor, group_id, min_role=Role.MEMBER, writable=True)
     rule = RecurringRule(
         id=uuid.uuid4(),
         group_id=group_id,
         created_by=actor.id,
         template=_template(data.transaction),
-        done_through=None,
+        done_through=done_through,
     )
     _store_schedule(rule, _checked(data.schedule))
     await _try_template(session, actor, rule)
     session.add(rule)
     await session.flush()
+    if occurrences:
+        by_date: dict[dt.date, uuid.UUID] = {}
+        for on, transaction_id in occurrences:
+            by_date.setdefault(on, transaction_id)
+        session.add_all(
+            RecurringOccurrence(rule_id=rule.id, occurs_on=on, transaction_id=transaction_id)
+            for on, transaction_id in sorted(by_date.items())
+        )
+        await session.flush()
     activity.record(
         session,
         actor,

@@ -134,15 +134,13 @@ class TestProject:
         report = await run_file(session, ines.owner, ines.group_id, "cospend_project.csv")
         assert "1 bill in Cospend's trash (deleted=1) not imported: row 11" in report.warnings
         assert any("Kaia is inactive in Cospend" in w for w in report.warnings)
+        # The repetition is a rule now (tests/imports/test_import_recurrence.py), not a note.
         assert [k.model_dump() for k in report.kept_in_notes] == [
             {"field": "paymentmode", "transactions": 2, "rows": [8, 9]},
-            {"field": "repeat", "transactions": 1, "rows": [9]},
         ]
+        assert report.recurring_rules_created == 1
         txs = await transactions_by_description(session, ines.group_id)
-        assert txs["Train tickets"].notes == (
-            "Repeats monthly (every 2) until 2024-06-01, for all active members in Cospend\n"
-            "Payment mode: Wire"
-        )
+        assert txs["Train tickets"].notes == "Payment mode: Wire"
 
     async def test_reimport_adds_nothing(self, session, ines: World) -> None:
         await run_file(session, ines.owner, ines.group_id, "cospend_project.csv")
@@ -158,7 +156,8 @@ class TestProject:
         assert await counts(session, ines.group_id) == before
         assert report.created == 7
         assert report_balances(report) == PROJECT
-        assert [k.field for k in report.kept_in_notes] == ["paymentmode", "repeat"]
+        assert [k.field for k in report.kept_in_notes] == ["paymentmode"]
+        assert report.recurring_rules_created == 1
 
     async def test_the_timestamp_wins_over_the_date(self, session, ines: World) -> None:
         data = fixture("cospend_project.csv").replace(

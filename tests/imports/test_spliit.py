@@ -288,17 +288,14 @@ class TestRecurringAndConvertedJson:
         assert [m.display_name for m in report.new_members] == ["Oto", "Pia"]
         assert await balances(session, nia.group_id) == RECURRING_EXPECTED
 
-    async def test_recurrence_is_kept_in_notes_and_the_conversion_is_booked(
+    async def test_recurrence_becomes_rules_and_the_conversion_is_booked(
         self, session, nia: World
     ) -> None:
+        # The recurrences are rules now (tests/imports/test_import_recurrence.py), not notes.
         report = await run_file(session, nia.owner, nia.group_id, "spliit_2025_recurring.json")
-        assert [k.model_dump() for k in report.kept_in_notes] == [
-            {"field": "recurrenceRule", "transactions": 2, "rows": [1, 4]},
-        ]
+        assert (report.kept_in_notes, report.recurring_rules_created) == ([], 2)
         txs = await transactions_by_description(session, nia.group_id)
-        assert txs["Rent"].notes == "Repeats monthly in Spliit (recurrenceRule MONTHLY)"
-        assert txs["Cleaning"].notes == "Repeats weekly in Spliit (recurrenceRule WEEKLY)"
-        assert txs["Taxi"].notes is None
+        assert (txs["Rent"].notes, txs["Cleaning"].notes, txs["Taxi"].notes) == (None,) * 3
         # 56.00 CHF × 1.0714 = 59.9984, booked as Spliit did: 60.00 EUR.
         dinner = txs["Dinner in Zurich"]
         assert (dinner.amount, dinner.currency, dinner.notes) == (6000, "EUR", None)
@@ -317,7 +314,6 @@ class TestRecurringAndConvertedJson:
         document["expenses"][1]["amount"] = 6100  # edited by hand in Spliit after converting
         report = await run_bytes(session, nia.owner, nia.group_id, json.dumps(document).encode())
         assert [k.field for k in report.kept_in_notes] == [
-            "recurrenceRule",
             "originalAmount, originalCurrency, conversionRate",
         ]
         dinner = (await transactions_by_description(session, nia.group_id))["Dinner in Zurich"]
@@ -330,10 +326,11 @@ class TestRecurringAndConvertedJson:
         )
         assert await counts(session, nia.group_id) == before
         assert report_balances(dry) == RECURRING_EXPECTED
-        assert [k.field for k in dry.kept_in_notes] == ["recurrenceRule"]
+        assert (dry.kept_in_notes, dry.recurring_rules_created) == ([], 2)
 
     async def test_reimport_adds_nothing_and_keeps_nothing(self, session, nia: World) -> None:
         await run_file(session, nia.owner, nia.group_id, "spliit_2025_recurring.json")
         again = await run_file(session, nia.owner, nia.group_id, "spliit_2025_recurring.json")
         assert (again.created, again.already_imported, again.kept_in_notes) == (0, 5, [])
+        assert again.recurring_rules_created == 0
         assert await balances(session, nia.group_id) == RECURRING_EXPECTED
