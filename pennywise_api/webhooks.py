@@ -8,10 +8,11 @@ changes between the check and the connection (rebinding) cannot point it inside 
 network. It follows no redirects (a 3xx is a failed attempt) and reads at most the start of
 the answer.
 
-Every ``PENNYWISE_WEBHOOKS_INTERVAL_SECONDS`` (default 1; 0: off) each API process runs a
-delivery round (:func:`pennywise_core.services.webhooks.deliver_due`), and at once again
-while there is work; processes share the work through ``FOR UPDATE SKIP LOCKED``.
-``pennywise webhooks deliver`` runs the same rounds from the command line.
+Every ``PENNYWISE_WEBHOOKS_INTERVAL_SECONDS`` (default 1; 0: off) each API process queues
+new events and claims due deliveries, and at once again while attempts end; processes share
+the work through ``FOR UPDATE SKIP LOCKED``. ``pennywise webhooks deliver`` runs rounds of
+the same steps from the command line
+(:func:`pennywise_core.services.webhooks.deliver_due`).
 """
 
 from __future__ import annotations
@@ -87,27 +88,55 @@ class HttpSender:
         return webhooks.Answer(response.status_code, text[: rules.RESPONSE_BODY_LIMIT])
 
 
-async def _rounds(engine: AsyncEngine, settings: Settings) -> None:
+async def _deliveries(engine: AsyncEngine, settings: Settings) -> None:
+    """Keep up to :data:`~pennywise_core.services.webhooks.CLAIM_BATCH` attempts in flight:
+    claim as many as there are free places, start each at once, and look again when one
+    ends or after the interval; a slow receiver holds only its own place."""
     interval = settings.webhooks_interval_seconds
     maker = session_factory(engine)
+    in_flight: set[asyncio.Task[None]] = set()
+    woken = asyncio.Event()
+
+    async def attempt(claimed: webhooks.Claimed) -> None:
+        try:
+            marked = await webhooks.send_and_mark(maker, claimed, sender, settings)
+        except Exception as exc:  # the lease runs out and the delivery is tried again
+            _log.warning("webhook attempt failed to be marked", error=str(exc))
+            return
+        finally:
+            woken.set()
+        if marked in ("failed", "disabled"):
+            _log.warning(
+                "webhook delivery gave up",
+                delivery=str(claimed.delivery_id),
+                subscription=str(claimed.subscription_id),
+                disabled=marked == "disabled",
+            )
+
     await asyncio.sleep(random.uniform(0, min(interval, 1.0)))  # noqa: S311 (spread workers)
     async with HttpSender(settings) as sender:
-        while True:
-            busy = False
-            try:
-                result = await webhooks.deliver_due(maker, sender, settings)
-            except Exception as exc:  # the next round tries again; the server must go on
-                _log.warning("webhook round failed", error=str(exc))
-            else:
-                busy = bool(result.queued or result.delivered or result.retrying or result.failed)
-                if result.failed or result.disabled:
-                    _log.warning(
-                        "webhook deliveries gave up",
-                        failed=result.failed,
-                        disabled=[str(s) for s in result.disabled],
-                    )
-            if not busy:
-                await asyncio.sleep(interval)
+        try:
+            while True:
+                free = webhooks.CLAIM_BATCH - len(in_flight)
+                claimed: list[webhooks.Claimed] = []
+                try:
+                    _, claimed = await webhooks.queue_and_claim(maker, settings, limit=free)
+                except Exception as exc:  # the next look tries again; the server must go on
+                    _log.warning("webhook round failed", error=str(exc))
+                for item in claimed:
+                    task = asyncio.create_task(attempt(item))
+                    in_flight.add(task)
+                    task.add_done_callback(in_flight.discard)
+                if claimed and len(claimed) == free:
+                    continue  # more may be due: look again at once
+                woken.clear()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(interval):
+                        await woken.wait()
+        finally:
+            for task in in_flight:
+                task.cancel()
+            await asyncio.gather(*in_flight, return_exceptions=True)
 
 
 @contextlib.asynccontextmanager
@@ -116,7 +145,7 @@ async def running(engine: AsyncEngine, settings: Settings) -> AsyncIterator[None
     if settings.webhooks_interval_seconds <= 0:
         yield
         return
-    task = asyncio.create_task(_rounds(engine, settings), name="webhook-deliveries")
+    task = asyncio.create_task(_deliveries(engine, settings), name="webhook-deliveries")
     try:
         yield
     finally:

@@ -546,30 +546,49 @@ async def mark(
     return "disabled"
 
 
-async def deliver_due(
-    maker: async_sessionmaker[AsyncSession], sender: Sender, settings: Settings
-) -> DeliveryRound:
-    """One round: queue new events, claim what is due, send it all at once, mark each
-    result. Each step is a short transaction of its own; the sending holds none."""
+async def send_and_mark(
+    maker: async_sessionmaker[AsyncSession], claimed: Claimed, sender: Sender, settings: Settings
+) -> Marked | None:
+    """One claimed delivery's attempt, sent and then marked (see :func:`mark`)."""
+    outcome = await send(claimed, sender, settings)
+    async with maker() as session, session.begin():
+        return await mark(session, claimed, outcome, settings)
+
+
+def tally(result: DeliveryRound, claimed: Claimed, marked: Marked | None) -> None:
+    """Count one attempt's outcome in ``result``."""
+    if marked == "delivered":
+        result.delivered += 1
+    elif marked == "pending":
+        result.retrying += 1
+    elif marked is not None:
+        result.failed += 1
+        if marked == "disabled":
+            result.disabled.append(claimed.subscription_id)
+
+
+async def queue_and_claim(
+    maker: async_sessionmaker[AsyncSession], settings: Settings, *, limit: int = CLAIM_BATCH
+) -> tuple[int, list[Claimed]]:
+    """Queue new events, then claim up to ``limit`` due deliveries: two short transactions."""
     async with maker() as session, session.begin():
         queued = await queue_events(session)
     async with maker() as session, session.begin():
-        claimed = await claim_due(session, settings)
+        return queued, await claim_due(session, settings, limit=limit)
+
+
+async def deliver_due(
+    maker: async_sessionmaker[AsyncSession], sender: Sender, settings: Settings
+) -> DeliveryRound:
+    """One round: queue new events, claim what is due, send it all at once and mark each
+    result as it comes. Each step is a short transaction of its own; the sending holds
+    none. (The API server's worker does not wait for a round's slowest receiver: it claims
+    more as attempts end, see :mod:`pennywise_api.webhooks`.)"""
+    queued, claimed = await queue_and_claim(maker, settings)
     result = DeliveryRound(queued=queued)
-    if not claimed:
-        return result
-    outcomes = await asyncio.gather(*(send(c, sender, settings) for c in claimed))
-    for item, outcome in zip(claimed, outcomes, strict=True):
-        async with maker() as session, session.begin():
-            marked = await mark(session, item, outcome, settings)
-        if marked == "delivered":
-            result.delivered += 1
-        elif marked == "pending":
-            result.retrying += 1
-        elif marked is not None:
-            result.failed += 1
-            if marked == "disabled":
-                result.disabled.append(item.subscription_id)
+    marked = await asyncio.gather(*(send_and_mark(maker, c, sender, settings) for c in claimed))
+    for item, outcome in zip(claimed, marked, strict=True):
+        tally(result, item, outcome)
     return result
 
 

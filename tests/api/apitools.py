@@ -70,7 +70,8 @@ class World:
     rate_id: uuid.UUID
     """The group's rate for USD: 1 USD = 0.9 EUR from the day it was made."""
     webhook_id: uuid.UUID
-    """A subscription of :data:`HOOK_URL` to ``transaction.created`` (the owner's)."""
+    """A subscription of :data:`HOOK_URL` to ``transaction.created`` (the owner's),
+    disabled: the run's servers share a database, and none should try to send to it."""
     delivery_id: uuid.UUID
     """Its delivery of the transaction's creation (delivered)."""
     by_role: dict[Role, Actor] = field(default_factory=dict)

@@ -49,7 +49,7 @@ from pennywise_core.services import (
     webhooks,
 )
 from pennywise_core.settings import Settings
-from pennywise_core.webhook_schemas import WebhookCreate
+from pennywise_core.webhook_schemas import WebhookCreate, WebhookUpdate
 from tests.ledger import join_by_invite
 
 
@@ -164,6 +164,9 @@ async def make_world(engine: AsyncEngine, make_actor: Any) -> Any:
                 group.id,
                 WebhookCreate(url=HOOK_URL, events=["transaction.created"]),
                 settings=Settings(),
+            )
+            await webhooks.update_subscription(  # so no server of the run sends anything to it
+                session, owner, group.id, hook.id, WebhookUpdate(enabled=False), settings=Settings()
             )
             event_id = await session.scalar(select(Event.id).where(Event.target_id == tx.id))
             delivery = WebhookDelivery(

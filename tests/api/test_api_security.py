@@ -52,6 +52,13 @@ ROLE_MATRIX: dict[str, Role | None] = {
     f"POST {API}/groups/{{group_id}}/recurring/{{rule_id}}/pause": Role.ADMIN,
     f"POST {API}/groups/{{group_id}}/recurring/{{rule_id}}/resume": Role.ADMIN,
     f"POST {API}/groups/{{group_id}}/recurring/{{rule_id}}/end": Role.ADMIN,
+    f"POST {API}/groups/{{group_id}}/webhooks": Role.ADMIN,
+    f"PATCH {API}/groups/{{group_id}}/webhooks/{{webhook_id}}": Role.ADMIN,
+    f"DELETE {API}/groups/{{group_id}}/webhooks/{{webhook_id}}": Role.ADMIN,
+    f"POST {API}/groups/{{group_id}}/webhooks/{{webhook_id}}/rotate-secret": Role.ADMIN,
+    f"POST {API}/groups/{{group_id}}/webhooks/{{webhook_id}}/deliveries/{{delivery_id}}/redeliver": (
+        Role.ADMIN
+    ),
     f"POST {API}/transactions": Role.MEMBER,
     f"PATCH {API}/transactions/{{transaction_id}}": Role.ADMIN,
     f"DELETE {API}/transactions/{{transaction_id}}": Role.ADMIN,
