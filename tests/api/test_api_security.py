@@ -56,9 +56,8 @@ ROLE_MATRIX: dict[str, Role | None] = {
     f"PATCH {API}/groups/{{group_id}}/webhooks/{{webhook_id}}": Role.ADMIN,
     f"DELETE {API}/groups/{{group_id}}/webhooks/{{webhook_id}}": Role.ADMIN,
     f"POST {API}/groups/{{group_id}}/webhooks/{{webhook_id}}/rotate-secret": Role.ADMIN,
-    f"POST {API}/groups/{{group_id}}/webhooks/{{webhook_id}}/deliveries/{{delivery_id}}/redeliver": (
-        Role.ADMIN
-    ),
+    f"POST {API}/groups/{{group_id}}/webhooks/{{webhook_id}}/deliveries/{{delivery_id}}"
+    "/redeliver": Role.ADMIN,
     f"POST {API}/transactions": Role.MEMBER,
     f"PATCH {API}/transactions/{{transaction_id}}": Role.ADMIN,
     f"DELETE {API}/transactions/{{transaction_id}}": Role.ADMIN,
