@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import uuid
 from collections.abc import AsyncIterator
 from types import TracebackType
 
@@ -90,33 +91,45 @@ class HttpSender:
 
 async def _deliveries(engine: AsyncEngine, settings: Settings) -> None:
     """Keep up to :data:`~pennywise_core.services.webhooks.CLAIM_BATCH` attempts in flight:
-    claim as many as there are free places, start each at once, and look again when one
-    ends or after the interval; a slow receiver holds only its own place."""
+    claim as many as there are free places and start each at once; mark the attempts that
+    ended meanwhile together (one transaction), and look again then or after the interval.
+    A slow receiver holds only its own place."""
     interval = settings.webhooks_interval_seconds
     maker = session_factory(engine)
-    in_flight: set[asyncio.Task[None]] = set()
+    in_flight: set[uuid.UUID] = set()
+    ended: asyncio.Queue[tuple[webhooks.Claimed, webhooks.Outcome]] = asyncio.Queue()
+    tasks: set[asyncio.Task[None]] = set()
+
     woken = asyncio.Event()
 
     async def attempt(claimed: webhooks.Claimed) -> None:
+        ended.put_nowait((claimed, await webhooks.send(claimed, sender, settings)))
+        woken.set()
+
+    async def mark_ended() -> None:
+        batch = [ended.get_nowait() for _ in range(ended.qsize())]
         try:
-            marked = await webhooks.send_and_mark(maker, claimed, sender, settings)
-        except Exception as exc:  # the lease runs out and the delivery is tried again
-            _log.warning("webhook attempt failed to be marked", error=str(exc))
-            return
+            marked = await webhooks.mark_all(maker, batch, settings)
+        except Exception as exc:  # their leases run out and they are tried again
+            _log.warning("webhook attempts could not be marked", error=str(exc))
+            marked = [None] * len(batch)
         finally:
-            woken.set()
-        if marked in ("failed", "disabled"):
-            _log.warning(
-                "webhook delivery gave up",
-                delivery=str(claimed.delivery_id),
-                subscription=str(claimed.subscription_id),
-                disabled=marked == "disabled",
-            )
+            in_flight.difference_update(claimed.delivery_id for claimed, _ in batch)
+        for (claimed, _), status in zip(batch, marked, strict=True):
+            if status in ("failed", "disabled"):
+                _log.warning(
+                    "webhook delivery gave up",
+                    delivery=str(claimed.delivery_id),
+                    subscription=str(claimed.subscription_id),
+                    disabled=status == "disabled",
+                )
 
     await asyncio.sleep(random.uniform(0, min(interval, 1.0)))  # noqa: S311 (spread workers)
     async with HttpSender(settings) as sender:
         try:
             while True:
+                if not ended.empty():
+                    await mark_ended()
                 free = webhooks.CLAIM_BATCH - len(in_flight)
                 claimed: list[webhooks.Claimed] = []
                 try:
@@ -124,19 +137,21 @@ async def _deliveries(engine: AsyncEngine, settings: Settings) -> None:
                 except Exception as exc:  # the next look tries again; the server must go on
                     _log.warning("webhook round failed", error=str(exc))
                 for item in claimed:
+                    in_flight.add(item.delivery_id)
                     task = asyncio.create_task(attempt(item))
-                    in_flight.add(task)
-                    task.add_done_callback(in_flight.discard)
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
                 if claimed and len(claimed) == free:
-                    continue  # more may be due: look again at once
-                woken.clear()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(interval):
-                        await woken.wait()
+                    continue  # more may be due: look again once places are free
+                if ended.empty():
+                    woken.clear()
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(interval):
+                            await woken.wait()
         finally:
-            for task in in_flight:
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(*in_flight, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
 
 
 @contextlib.asynccontextmanager

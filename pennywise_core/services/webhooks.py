@@ -31,6 +31,7 @@ import asyncio
 import datetime as dt
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, Protocol
 
@@ -388,6 +389,8 @@ class Claimed:
     message_id: str
     body: bytes
     secrets: tuple[str, ...]
+    failing: bool = False
+    """Its subscription has deliveries that gave up since the last one that arrived."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,6 +451,7 @@ async def claim_due(
                 message_id=read.id,
                 body=payload.model_dump_json().encode(),
                 secrets=tuple(_secrets_in_use(sub, now)),
+                failing=sub.failures_in_a_row > 0,
             )
         )
     return claimed
@@ -496,33 +500,43 @@ async def mark(
     lease ran out and another worker took the delivery, or it was redelivered meanwhile).
     A delivery that gives up counts against its subscription, which is disabled after
     ``webhooks_disable_after`` in a row."""
-    delivery = await session.scalar(
-        select(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == claimed.delivery_id,
-            WebhookDelivery.status == "pending",
-            WebhookDelivery.attempts == claimed.attempt,
-        )
-        .with_for_update()
+    mine = (
+        WebhookDelivery.id == claimed.delivery_id,
+        WebhookDelivery.status == "pending",
+        WebhookDelivery.attempts == claimed.attempt,
     )
-    if delivery is None:
-        return None
     now = utcnow()
     answer = outcome.answer
+    if outcome.ok and answer is not None:  # the common case: one statement
+        done = await session.execute(
+            update(WebhookDelivery)
+            .where(*mine)
+            .values(
+                status="delivered",
+                delivered_at=now,
+                response_status=answer.status,
+                response_body=answer.body[: rules.RESPONSE_BODY_LIMIT],
+                latency_ms=outcome.latency_ms,
+                error=None,
+            )
+            .returning(WebhookDelivery.id)
+        )
+        if done.first() is None:
+            return None
+        if claimed.failing:
+            await session.execute(
+                update(WebhookSubscription)
+                .where(WebhookSubscription.id == claimed.subscription_id)
+                .values(failures_in_a_row=0)
+            )
+        return "delivered"
+    delivery = await session.scalar(select(WebhookDelivery).where(*mine).with_for_update())
+    if delivery is None:
+        return None
     delivery.response_status = answer.status if answer else None
     delivery.response_body = answer.body[: rules.RESPONSE_BODY_LIMIT] if answer else None
-    delivery.error = outcome.error or (None if outcome.ok else "the receiver did not answer 2xx")
+    delivery.error = outcome.error or "the receiver did not answer 2xx"
     delivery.latency_ms = outcome.latency_ms
-    if outcome.ok:
-        delivery.status = "delivered"
-        delivery.delivered_at = now
-        delivery.error = None
-        await session.execute(
-            update(WebhookSubscription)
-            .where(WebhookSubscription.id == claimed.subscription_id)
-            .values(failures_in_a_row=0)
-        )
-        return "delivered"
     if delivery.attempts < settings.webhooks_max_attempts:
         delay = rules.retry_delay(
             delivery.attempts,
@@ -546,13 +560,14 @@ async def mark(
     return "disabled"
 
 
-async def send_and_mark(
-    maker: async_sessionmaker[AsyncSession], claimed: Claimed, sender: Sender, settings: Settings
-) -> Marked | None:
-    """One claimed delivery's attempt, sent and then marked (see :func:`mark`)."""
-    outcome = await send(claimed, sender, settings)
+async def mark_all(
+    maker: async_sessionmaker[AsyncSession],
+    attempts: Sequence[tuple[Claimed, Outcome]],
+    settings: Settings,
+) -> list[Marked | None]:
+    """:func:`mark` each attempt, all in one short transaction (one commit for a batch)."""
     async with maker() as session, session.begin():
-        return await mark(session, claimed, outcome, settings)
+        return [await mark(session, claimed, outcome, settings) for claimed, outcome in attempts]
 
 
 def tally(result: DeliveryRound, claimed: Claimed, marked: Marked | None) -> None:
@@ -580,15 +595,16 @@ async def queue_and_claim(
 async def deliver_due(
     maker: async_sessionmaker[AsyncSession], sender: Sender, settings: Settings
 ) -> DeliveryRound:
-    """One round: queue new events, claim what is due, send it all at once and mark each
-    result as it comes. Each step is a short transaction of its own; the sending holds
-    none. (The API server's worker does not wait for a round's slowest receiver: it claims
-    more as attempts end, see :mod:`pennywise_api.webhooks`.)"""
+    """One round: queue new events, claim what is due, send it all at once, mark the
+    results together. Each step is a short transaction of its own; the sending holds none.
+    (The API server's worker does not wait for a round's slowest receiver: it claims more
+    as attempts end, see :mod:`pennywise_api.webhooks`.)"""
     queued, claimed = await queue_and_claim(maker, settings)
     result = DeliveryRound(queued=queued)
-    marked = await asyncio.gather(*(send_and_mark(maker, c, sender, settings) for c in claimed))
-    for item, outcome in zip(claimed, marked, strict=True):
-        tally(result, item, outcome)
+    outcomes = await asyncio.gather(*(send(c, sender, settings) for c in claimed))
+    marked = await mark_all(maker, list(zip(claimed, outcomes, strict=True)), settings)
+    for item, status in zip(claimed, marked, strict=True):
+        tally(result, item, status)
     return result
 
 
