@@ -150,7 +150,11 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         get_logger().info("database open", url=opened.url.render_as_string(hide_password=True))
         try:
             async with (
-                scheduler.running(opened, settings.recurring_interval_seconds),
+                scheduler.running(
+                    opened,
+                    settings.recurring_interval_seconds,
+                    retention_days=settings.events_retention_days,
+                ),
                 webhook_worker.running(opened, settings),
             ):
                 yield

@@ -126,6 +126,10 @@ class Settings(BaseSettings):
     # with ``Last-Event-ID`` and misses nothing): connections move between workers, and no
     # proxy's idle limit is reached.
     events_stream_seconds: float = Field(default=300, gt=0)
+    # The events outbox keeps this many days of events (and webhook delivery logs); older
+    # ones are deleted by the API server's scheduler rounds once nothing still needs them
+    # (an enabled webhook that has not read them, a delivery still pending). 0: keep all.
+    events_retention_days: int = Field(default=30, ge=0)
 
     # Webhooks: the API server's delivery worker looks for events to send every this many
     # seconds (0: off; ``pennywise webhooks deliver`` then does it), any number of processes

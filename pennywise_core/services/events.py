@@ -21,17 +21,31 @@ order (``txid`` is 0).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
+import typing
 import uuid
 from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sqlalchemy import BigInteger, ColumnElement, Text, cast, func, literal_column, select, tuple_
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    CursorResult,
+    Text,
+    cast,
+    delete,
+    exists,
+    func,
+    literal_column,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pennywise_core.errors import ValidationError
-from pennywise_core.models import Event, User
+from pennywise_core.models import Event, User, WebhookDelivery, WebhookSubscription
 from pennywise_core.schemas import EventRead
 from pennywise_core.services.access import membership
 
@@ -212,3 +226,27 @@ async def follow(
         yield batch
         if len(batch) < MAX_BATCH:
             await asyncio.sleep(poll)
+
+
+PRUNE_BATCH: Final = 5_000
+
+
+async def prune(session: AsyncSession, *, before: dt.datetime, limit: int = PRUNE_BATCH) -> int:
+    """Delete up to ``limit`` events older than ``before`` that nothing still needs: not one
+    an enabled webhook subscription has yet to look at, nor one with a delivery still
+    pending. The deliveries of those deleted go with them (the delivery log keeps as long
+    as the events). How many were deleted; call again while it is ``limit``.
+
+    A listener that comes back with a position older than what is kept is told what is
+    left after it (``?after=0-0``: every event kept)."""
+    unread = exists().where(
+        WebhookSubscription.group_id == Event.group_id,
+        WebhookSubscription.disabled_at.is_(None),
+        after_position(Event, WebhookSubscription.after_txid, WebhookSubscription.after_id),
+    )
+    pending = exists().where(
+        WebhookDelivery.event_id == Event.id, WebhookDelivery.status == "pending"
+    )
+    doomed = select(Event.id).where(Event.created_at < before, ~unread, ~pending).limit(limit)
+    result = await session.execute(delete(Event).where(Event.id.in_(doomed)))
+    return int(typing.cast(CursorResult[Any], result).rowcount)

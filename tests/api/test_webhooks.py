@@ -6,6 +6,7 @@ Webhooks library. On SQLite and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 import uuid
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from pennywise_api.webhooks import HttpSender
 from pennywise_core import webhooks as rules
 from pennywise_core.errors import PermissionDeniedError, ValidationError
-from pennywise_core.models import Role, WebhookDelivery
+from pennywise_core.models import Role, WebhookDelivery, utcnow
 from pennywise_core.services import webhooks
 from pennywise_core.settings import Settings
 from pennywise_core.webhook_schemas import WebhookCreate, WebhookUpdate
@@ -432,3 +433,30 @@ async def test_deleting_a_subscription_stops_its_deliveries(session_maker: Maker
         assert receiver.requests == []
     async with session_maker() as session, session.begin():
         assert (await session.scalars(select(WebhookDelivery))).all() == []
+
+
+async def test_old_events_are_pruned_unless_a_webhook_still_needs_them(
+    session_maker: Maker, engine: Any
+) -> None:
+    from pennywise_api import scheduler
+    from pennywise_core.models import Event
+
+    settings = _settings()
+    world = await _group(session_maker)  # its members' events come before the subscription
+    with receiving(fail_first=1000) as receiver:
+        await _subscribe(session_maker, world, receiver, settings)
+        pending = await _expense(session_maker, world, "Pending")  # its delivery stays pending
+        async with HttpSender(settings) as sender:
+            await _rounds_until(session_maker, sender, settings, lambda: receiver.requests)
+        unread = await _expense(session_maker, world, "Unread")  # not yet looked at
+    mine = Event.group_id == world.group_id
+    async with session_maker() as session, session.begin():
+        await session.execute(
+            update(Event).where(mine).values(created_at=utcnow() - dt.timedelta(days=40))
+        )
+        before = set((await session.scalars(select(Event.target_id).where(mine))).all())
+    assert len(before - {pending, unread}) >= 2  # Bob's and Cleo's joining
+    assert await scheduler._prune(engine, 30) >= len(before) - 2
+    async with session_maker() as session, session.begin():
+        left = set((await session.scalars(select(Event.target_id).where(mine))).all())
+    assert left == {pending, unread}  # a delivery pending, and one not yet read
