@@ -15,3 +15,10 @@ SUITE_SETTINGS: Final = {
 clear ``PENNYWISE_*`` put these back): passwords hashed with real Argon2id at a cheap
 cost, and an event stream that ends soon, so that a test that GETs it (schemathesis, the
 role matrix) gets its whole answer; the stream's own tests set their own."""
+
+SUITE_FIELDS: Final = {
+    name.removeprefix("PENNYWISE_").lower(): value for name, value in SUITE_SETTINGS.items()
+}
+"""The same as :class:`~pennywise_core.settings.Settings` keyword arguments, for the apps a
+test builds with settings of its own (``Settings(environment="test", **SUITE_FIELDS)``),
+which do not read the environment's."""

@@ -126,8 +126,8 @@ async def _frames(
                 if quiet >= KEEPALIVE_SECONDS:
                     yield b": keep-alive\n\n"
                     quiet = 0.0
-                if anyio.current_time() >= ends:
-                    return
+                if anyio.current_time() + poll > ends:
+                    return  # the next look would come after the end: end now, not then
     except PennywiseError:
         return  # no longer a member (or the group is gone): nothing more to tell
     except Exception as exc:

@@ -58,6 +58,7 @@ from pennywise_core import tokens
 from pennywise_core.db import create_engine, session_factory
 from pennywise_core.services import users
 from pennywise_core.settings import Settings
+from tests.environment import SUITE_FIELDS
 
 MAX_EXAMPLES = 15
 """Fuzzing examples per operation (the coverage phase adds its own, fixed set)."""
@@ -70,7 +71,9 @@ CONFIG = SchemathesisConfig.from_dict(
     {"checks": {"positive_data_acceptance": {"expected-statuses": POSITIVE_DATA_STATUSES}}}
 )
 
-APP = create_app(Settings(environment="test"), engine=create_engine("sqlite+aiosqlite://"))
+APP = create_app(
+    Settings(environment="test", **SUITE_FIELDS), engine=create_engine("sqlite+aiosqlite://")
+)
 """The app under test, built at import: schemathesis collects one test per operation from
 its schema, which does not depend on the database. Given an engine, its lifespan opens
 nothing; that engine (never connected) is swapped for the run's in ``fuzz_database``.
