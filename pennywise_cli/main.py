@@ -39,6 +39,7 @@ from pennywise_cli.commands import (
     token,
     tx,
     watch,
+    webhooks,
 )
 from pennywise_cli.errors import EXIT_CODES_HELP, ErrorBoundaryGroup
 from pennywise_cli.runtime import Options
@@ -68,6 +69,7 @@ app.command("report")(report.report)
 app.command("import")(imports.import_)
 app.command("export")(exports.export)
 app.add_typer(recurring.app, name="recurring")
+app.add_typer(webhooks.app, name="webhooks")
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
 app.command("login")(auth.login)

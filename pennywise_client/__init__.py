@@ -18,7 +18,11 @@
 :class:`AsyncPennywise` has the same namespaces and method names (``await …``,
 ``async for``). Namespaces: ``auth``, ``users``, ``groups``, ``members``, ``transactions``,
 ``balances``, ``rates``, ``settle_up``, ``activity``, ``tokens``, ``invites``,
-``imports``, ``exports``, ``events`` (live: ``for event in pw.events.stream(group_id)``).
+``imports``, ``exports``, ``events`` (live: ``for event in pw.events.stream(group_id)``),
+``webhooks`` (``pw.webhooks.create(group_id, url, events=["transaction.created"])``: its
+``secret`` is shown once). A receiver checks each delivery with
+``verify_webhook(secret, body, headers)`` (Standard Webhooks signatures, standard library
+only): the payload, or :class:`WebhookVerificationError`.
 Amounts are decimal strings in and out (``Decimal`` and ``int`` are accepted; ``float``
 is refused). Errors are the exceptions of :mod:`pennywise_client.errors`
 (``NotFoundError``, ``ValidationError``…), each keeping the HTTP status, the problem
@@ -80,6 +84,7 @@ from pennywise_client._client import API_URL_ENV, TOKEN_ENV, AsyncPennywise, Pen
 from pennywise_client._files import Downloaded
 from pennywise_client._http import Backoff
 from pennywise_client._resource import AsyncPager, Pager
+from pennywise_client._signatures import WebhookVerificationError, verify_webhook
 from pennywise_client.errors import (
     APIConnectionError,
     APIStatusError,
@@ -120,4 +125,6 @@ __all__ = [
     "RateLimitError",
     "ServerError",
     "ValidationError",
+    "WebhookVerificationError",
+    "verify_webhook",
 ]

@@ -45,6 +45,7 @@ from pennywise_client.resources import (
     AsyncTokens,
     AsyncTransactions,
     AsyncUsers,
+    AsyncWebhooks,
     Auth,
     Balances,
     Events,
@@ -58,6 +59,7 @@ from pennywise_client.resources import (
     Tokens,
     Transactions,
     Users,
+    Webhooks,
 )
 
 T = TypeVar("T")
@@ -198,6 +200,7 @@ class Pennywise(_Base):
         self.imports = Imports(self)
         self.exports = Exports(self)
         self.events = Events(self)
+        self.webhooks = Webhooks(self)
 
     def _run(self, call: Call[T]) -> T:
         kwargs = call.arguments(self._credentials)
@@ -271,6 +274,7 @@ class AsyncPennywise(_Base):
         self.imports = AsyncImports(self)
         self.exports = AsyncExports(self)
         self.events = AsyncEvents(self)
+        self.webhooks = AsyncWebhooks(self)
 
     async def _run(self, call: Call[T]) -> T:
         kwargs = call.arguments(self._credentials)

@@ -157,6 +157,35 @@ class Backend(Protocol):
         """The caller's ``SummaryRead``: spent, received and net per period or category."""
         ...
 
+    # webhooks (owners and admins; the deliveries themselves: ``pennywise webhooks deliver``
+    # on the database, or the API server's worker)
+    async def create_webhook(self, group_id: str, body: JSON) -> JSON:
+        """Subscribe (``body``: the API's ``WebhookCreate``): the API's ``WebhookCreated``,
+        with its ``secret`` (``whsec_…``), shown this once."""
+        ...
+
+    async def list_webhooks(self, group_id: str) -> list[JSON]: ...
+    async def get_webhook(self, group_id: str, webhook_id: str) -> JSON: ...
+    async def update_webhook(self, group_id: str, webhook_id: str, changes: JSON) -> JSON:
+        """Change what ``changes`` gives (the API's ``WebhookUpdate``: ``url``, ``events``,
+        ``description``, ``enabled``)."""
+        ...
+
+    async def delete_webhook(self, group_id: str, webhook_id: str) -> None: ...
+    async def rotate_webhook_secret(self, group_id: str, webhook_id: str) -> JSON:
+        """The API's ``WebhookSecret``: the new ``secret``, shown this once."""
+        ...
+
+    async def webhook_deliveries(
+        self, group_id: str, webhook_id: str, *, status: str | None = None, limit: int = 50
+    ) -> list[JSON]:
+        """The delivery log (``DeliveryRead``), newest first."""
+        ...
+
+    async def redeliver_webhook(self, group_id: str, webhook_id: str, delivery_id: str) -> JSON:
+        """Queue a past delivery to be sent again soon: its ``DeliveryRead``."""
+        ...
+
     # imports and exports
     async def import_file(
         self,

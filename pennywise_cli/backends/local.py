@@ -24,7 +24,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from contextlib import AsyncExitStack, aclosing
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -59,8 +59,10 @@ from pennywise_core.services import (
     summary,
     transactions,
     users,
+    webhooks,
 )
 from pennywise_core.settings import get_settings
+from pennywise_core.webhook_schemas import DeliveryStatus, WebhookCreate, WebhookUpdate
 
 if TYPE_CHECKING:
     from pennywise_cli.backends import ImportProgress
@@ -438,6 +440,79 @@ class LocalBackend:
             group_id=_id(group_id, "group") if group_id else None,
         )
         return _dump(found)
+
+    # --- webhooks ---------------------------------------------------------------------------
+
+    async def create_webhook(self, group_id: str, body: JSON) -> JSON:
+        created = await webhooks.subscribe(
+            self.session,
+            self.user,
+            _id(group_id, "group"),
+            _input(WebhookCreate, body),
+            settings=get_settings(),
+        )
+        return _dump(created)
+
+    async def list_webhooks(self, group_id: str) -> list[JSON]:
+        found = await webhooks.list_subscriptions(self.session, self.user, _id(group_id, "group"))
+        return [_dump(w) for w in found]
+
+    async def get_webhook(self, group_id: str, webhook_id: str) -> JSON:
+        found = await webhooks.get(
+            self.session, self.user, _id(group_id, "group"), _id(webhook_id, "webhook")
+        )
+        return _dump(found)
+
+    async def update_webhook(self, group_id: str, webhook_id: str, changes: JSON) -> JSON:
+        updated = await webhooks.update_subscription(
+            self.session,
+            self.user,
+            _id(group_id, "group"),
+            _id(webhook_id, "webhook"),
+            _input(WebhookUpdate, changes),
+            settings=get_settings(),
+        )
+        return _dump(updated)
+
+    async def delete_webhook(self, group_id: str, webhook_id: str) -> None:
+        await webhooks.delete_subscription(
+            self.session, self.user, _id(group_id, "group"), _id(webhook_id, "webhook")
+        )
+
+    async def rotate_webhook_secret(self, group_id: str, webhook_id: str) -> JSON:
+        rotated = await webhooks.rotate_secret(
+            self.session,
+            self.user,
+            _id(group_id, "group"),
+            _id(webhook_id, "webhook"),
+            settings=get_settings(),
+        )
+        return _dump(rotated)
+
+    async def webhook_deliveries(
+        self, group_id: str, webhook_id: str, *, status: str | None = None, limit: int = 50
+    ) -> list[JSON]:
+        if status not in (None, "pending", "delivered", "failed"):
+            raise ValidationError.at("status", "must be pending, delivered or failed")
+        found = await webhooks.deliveries(
+            self.session,
+            self.user,
+            _id(group_id, "group"),
+            _id(webhook_id, "webhook"),
+            status=cast(DeliveryStatus | None, status),  # checked above
+            limit=limit,
+        )
+        return [_dump(d) for d in found]
+
+    async def redeliver_webhook(self, group_id: str, webhook_id: str, delivery_id: str) -> JSON:
+        queued = await webhooks.redeliver(
+            self.session,
+            self.user,
+            _id(group_id, "group"),
+            _id(webhook_id, "webhook"),
+            _id(delivery_id, "delivery"),
+        )
+        return _dump(queued)
 
     # --- imports and exports --------------------------------------------------------------
 

@@ -556,6 +556,46 @@ class RemoteBackend:
         )
         return _json(found)
 
+    # --- webhooks ---------------------------------------------------------------------------
+
+    async def create_webhook(self, group_id: str, body: JSON) -> JSON:
+        gid = _id(group_id, "group")
+        return _json(await self._call(lambda: self.pw.webhooks.create(gid, **body)))
+
+    async def list_webhooks(self, group_id: str) -> list[JSON]:
+        gid = _id(group_id, "group")
+        return _json_list(await self._call(lambda: self.pw.webhooks.list(gid)))
+
+    async def get_webhook(self, group_id: str, webhook_id: str) -> JSON:
+        gid, wid = _id(group_id, "group"), _id(webhook_id, "webhook")
+        return _json(await self._call(lambda: self.pw.webhooks.get(gid, wid)))
+
+    async def update_webhook(self, group_id: str, webhook_id: str, changes: JSON) -> JSON:
+        gid, wid = _id(group_id, "group"), _id(webhook_id, "webhook")
+        return _json(await self._call(lambda: self.pw.webhooks.update(gid, wid, **changes)))
+
+    async def delete_webhook(self, group_id: str, webhook_id: str) -> None:
+        gid, wid = _id(group_id, "group"), _id(webhook_id, "webhook")
+        await self._call(lambda: self.pw.webhooks.delete(gid, wid))
+
+    async def rotate_webhook_secret(self, group_id: str, webhook_id: str) -> JSON:
+        gid, wid = _id(group_id, "group"), _id(webhook_id, "webhook")
+        return _json(await self._call(lambda: self.pw.webhooks.rotate_secret(gid, wid)))
+
+    async def webhook_deliveries(
+        self, group_id: str, webhook_id: str, *, status: str | None = None, limit: int = 50
+    ) -> list[JSON]:
+        gid, wid = _id(group_id, "group"), _id(webhook_id, "webhook")
+        found = await self._call(
+            lambda: self.pw.webhooks.deliveries(gid, wid, status=cast(Any, status), limit=limit)
+        )
+        return _json_list(found)
+
+    async def redeliver_webhook(self, group_id: str, webhook_id: str, delivery_id: str) -> JSON:
+        gid, wid = _id(group_id, "group"), _id(webhook_id, "webhook")
+        did = _id(delivery_id, "delivery")
+        return _json(await self._call(lambda: self.pw.webhooks.redeliver(gid, wid, did)))
+
     # --- imports and exports --------------------------------------------------------------
 
     async def import_file(

@@ -22,6 +22,7 @@ from pennywise_client.resources.settle_up import AsyncSettleUp, SettleUp
 from pennywise_client.resources.tokens import AsyncTokens, Tokens
 from pennywise_client.resources.transactions import AsyncTransactions, Transactions
 from pennywise_client.resources.users import AsyncUsers, Users
+from pennywise_client.resources.webhooks import AsyncWebhooks, Webhooks
 
 __all__ = [
     "Activity",
@@ -39,6 +40,7 @@ __all__ = [
     "AsyncTokens",
     "AsyncTransactions",
     "AsyncUsers",
+    "AsyncWebhooks",
     "Auth",
     "Balances",
     "Events",
@@ -52,4 +54,5 @@ __all__ = [
     "Tokens",
     "Transactions",
     "Users",
+    "Webhooks",
 ]

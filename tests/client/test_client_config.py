@@ -187,7 +187,7 @@ async def test_async_context_manager_closes():
 
 NAMESPACES = ["auth", "users", "groups", "members", "transactions", "balances", "rates",
               "settle_up", "activity", "tokens", "invites", "imports", "exports",
-              "events"]  # fmt: skip
+              "events", "webhooks"]  # fmt: skip
 
 
 def test_sync_and_async_namespaces_match():
