@@ -43,11 +43,18 @@ class HttpSender:
 
     def __init__(self, settings: Settings) -> None:
         self._allow_private = settings.webhooks_allow_private
-        self._client = httpx.AsyncClient(
-            timeout=settings.webhooks_timeout_seconds,
-            follow_redirects=False,
-            trust_env=False,  # no proxy from the environment: it would connect elsewhere
-            headers={"user-agent": USER_AGENT},
+        options: dict[str, object] = {
+            "timeout": settings.webhooks_timeout_seconds,
+            "follow_redirects": False,
+            "trust_env": False,  # no proxy from the environment: it would connect elsewhere
+            "headers": {"user-agent": USER_AGENT},
+        }
+        self._client = httpx.AsyncClient(**options)  # type: ignore[arg-type]
+        # TLS connections are not kept: the pool knows a connection by its address, and
+        # two names on one address (a CDN) must not share one verified for the other.
+        self._tls = httpx.AsyncClient(
+            **options,  # type: ignore[arg-type]
+            limits=httpx.Limits(max_keepalive_connections=0),
         )
 
     async def __aenter__(self) -> HttpSender:
@@ -60,24 +67,27 @@ class HttpSender:
         tb: TracebackType | None,
     ) -> None:
         await self._client.aclose()
+        await self._tls.aclose()
 
     async def __call__(self, url: str, *, headers: dict[str, str], body: bytes) -> webhooks.Answer:
         parts = rules.check_url(url, allow_private=self._allow_private)
         host = parts.hostname or ""
         port = parts.port or (443 if parts.scheme == "https" else 80)
         address = await rules.resolve_public(host, port, allow_private=self._allow_private)
-        target = httpx.URL(url).copy_with(host=address)
-        extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+        given = httpx.URL(url)
+        target = given.copy_with(host=address)
+        tls = parts.scheme == "https"
+        client = self._tls if tls else self._client
         try:
-            async with self._client.stream(
+            async with client.stream(
                 "POST",
                 target,
                 content=body,
-                headers={**headers, "host": parts.netloc},
-                extensions=extensions,
+                headers={**headers, "host": given.netloc.decode("ascii")},  # IDNA-encoded
+                extensions={"sni_hostname": given.host} if tls else {},
             ) as response:
                 start = bytearray()
-                async for chunk in response.aiter_bytes():
+                async for chunk in response.aiter_raw():  # as sent: never decompressed
                     start += chunk
                     if len(start) >= rules.RESPONSE_BODY_LIMIT * 4:  # UTF-8: ≤ 4 bytes a char
                         break
@@ -103,8 +113,10 @@ async def _deliveries(engine: AsyncEngine, settings: Settings) -> None:
     woken = asyncio.Event()
 
     async def attempt(claimed: webhooks.Claimed) -> None:
-        ended.put_nowait((claimed, await webhooks.send(claimed, sender, settings)))
-        woken.set()
+        try:
+            ended.put_nowait((claimed, await webhooks.send(claimed, sender, settings)))
+        finally:  # (send records every failure as an outcome; cancelled, the lease runs out)
+            woken.set()
 
     async def mark_ended() -> None:
         batch = [ended.get_nowait() for _ in range(ended.qsize())]
@@ -152,6 +164,10 @@ async def _deliveries(engine: AsyncEngine, settings: Settings) -> None:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if not ended.empty():  # what was sent before the end: marked, not sent again
+                with contextlib.suppress(Exception):
+                    async with asyncio.timeout(5):
+                        await mark_ended()
 
 
 @contextlib.asynccontextmanager

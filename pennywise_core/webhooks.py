@@ -111,13 +111,28 @@ def check_url(url: str, *, allow_private: bool) -> SplitResult:
     return parts
 
 
+_NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address leads to: mapped, 6to4, Teredo, NAT64 and the old
+    IPv4-compatible form (Python calls some of these global though they reach the IPv4)."""
+    found = [a for a in (ip.ipv4_mapped, ip.sixtofour) if a is not None]
+    if ip.teredo is not None:
+        found.extend(ip.teredo)
+    if any(ip in net for net in _NAT64) or (ip in _IPV4_COMPATIBLE and int(ip) > 1):
+        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
+    return found
+
+
 def check_address(address: str) -> None:
     """Refuse an address deliveries may not reach; a ``ValueError`` if it is no address."""
     ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    if not ip.is_global or ip.is_multicast:
-        raise TargetRefused(f"resolves to a non-public address ({ip})")
+    reached = [ip, *(_embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else [])]
+    for each in reached:
+        if not each.is_global or each.is_multicast:
+            raise TargetRefused(f"resolves to a non-public address ({each})")
 
 
 async def resolve_public(host: str, port: int, *, allow_private: bool) -> str:

@@ -13,6 +13,16 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 
+def _run(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """A benchmark as people run it: not under the suite's coverage (which would follow it
+    into every server and CLI it starts, and slow what it times); what it exercises is
+    measured by the tests of those parts."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    return subprocess.run(
+        [sys.executable, *argv], capture_output=True, text=True, timeout=300, cwd=cwd, env=env
+    )
+
+
 @pytest.mark.parametrize(
     ("script", "args", "printed"),
     [
@@ -23,13 +33,7 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
     ],
 )
 def test_a_benchmark_runs(script: str, args: list[str], printed: str, tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / script), *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-    )
+    done = _run([str(BENCHMARKS / script), *args], tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     assert printed in done.stdout
 
@@ -44,16 +48,12 @@ def test_the_concurrency_benchmark_runs(tmp_path: Path) -> None:
     reason = missing_reason()
     if reason is not None and os.environ.get("CI", "").lower() != "true":
         pytest.skip(reason)
-    done = subprocess.run(
+    done = _run(
         [
-            sys.executable,
             str(BENCHMARKS / "bench_concurrency.py"),
             *("--writers", "4", "--seconds", "4", "--groups", "2", "--members", "3"),
         ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
+        tmp_path,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "drift (own recompute of every balance row): 0 rows" in done.stdout
@@ -83,13 +83,7 @@ def test_the_api_benchmark_runs(tmp_path: Path) -> None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"PostgreSQL is not reachable at 127.0.0.1:5432 under CI=true: {exc}")
         pytest.skip(f"PostgreSQL is not reachable at 127.0.0.1:5432: {exc}")
-    done = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "bench_api.py"), "--seconds", "1", "--counted", "5"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-    )
+    done = _run([str(BENCHMARKS / "bench_api.py"), "--seconds", "1", "--counted", "5"], tmp_path)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "1 worker, 1 connection:" in done.stdout
     assert "pennywise db verify exit code: 0" in done.stdout

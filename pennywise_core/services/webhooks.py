@@ -34,13 +34,14 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, Protocol
+from urllib.parse import urlsplit
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pennywise_core import webhooks as rules
 from pennywise_core.db import conflict_insert
-from pennywise_core.errors import NotFoundError, ValidationError
+from pennywise_core.errors import ConflictError, NotFoundError, ValidationError
 from pennywise_core.models import Event, User, WebhookDelivery, WebhookSubscription, utcnow
 from pennywise_core.services import activity, events
 from pennywise_core.services.access import membership
@@ -118,7 +119,8 @@ async def _subscription(
 def _audit(
     session: AsyncSession, actor: User, sub: WebhookSubscription, action: str, **after: object
 ) -> None:
-    """An activity entry (no event: the secret's holder is told nothing of it)."""
+    """An activity entry (no event), which every member may read: so the URL's host only,
+    never its path or query (where receivers often put a token), nor the secret."""
     activity.record(
         session,
         actor,
@@ -126,7 +128,7 @@ def _audit(
         action=action,
         target_type="webhook",
         target_id=sub.id,
-        after={"url": sub.url, **after},
+        after={"host": urlsplit(sub.url).hostname, **after},  # a URL may hold a token
     )
 
 
@@ -303,8 +305,10 @@ async def redeliver(
     webhook_id: uuid.UUID,
     delivery_id: uuid.UUID,
 ) -> DeliveryRead:
-    """Send a past delivery again, soon, with a fresh count of attempts (and the same
-    ``webhook-id``: a receiver that has it already may ignore it)."""
+    """Send a past (delivered or failed) delivery again, soon, with a fresh count of
+    attempts and the same ``webhook-id`` (a receiver that has it already may ignore it).
+    One still pending is a :class:`ConflictError`; one of a disabled webhook is sent once
+    it is enabled."""
     await _admin(session, actor, group_id)
     await _subscription(session, group_id, webhook_id)
     found = (
@@ -318,6 +322,10 @@ async def redeliver(
     if found is None:
         raise NotFoundError(f"no delivery {delivery_id} of this webhook")
     delivery, event = found
+    if delivery.status == "pending":
+        raise ConflictError(
+            "this delivery is still pending: it is sent when due (see next_attempt_at)"
+        )
     delivery.status = "pending"
     delivery.attempts = 0
     delivery.next_attempt_at = utcnow()
@@ -389,6 +397,9 @@ class Claimed:
     message_id: str
     body: bytes
     secrets: tuple[str, ...]
+    claimed_at: dt.datetime | None = None
+    """When it was claimed (its ``last_attempt_at``): with ``attempt``, what tells this
+    claim from a later one after a redelivery started the count again."""
     failing: bool = False
     """Its subscription has deliveries that gave up since the last one that arrived."""
 
@@ -451,6 +462,7 @@ async def claim_due(
                 message_id=read.id,
                 body=payload.model_dump_json().encode(),
                 secrets=tuple(_secrets_in_use(sub, now)),
+                claimed_at=now,
                 failing=sub.failures_in_a_row > 0,
             )
         )
@@ -484,6 +496,8 @@ async def send(claimed: Claimed, sender: Sender, settings: Settings) -> Outcome:
         answer, error = None, f"no answer within {settings.webhooks_timeout_seconds:g} s"
     except OSError as exc:
         answer, error = None, f"could not connect: {exc.strerror or exc}"
+    except Exception as exc:  # anything else a receiver or a name can cause: a failed attempt
+        answer, error = None, f"failed: {type(exc).__name__}: {exc}"
     latency = round((time.perf_counter() - started) * 1000)
     return Outcome(answer=answer, error=error and error[:300], latency_ms=latency)
 
@@ -504,6 +518,7 @@ async def mark(
         WebhookDelivery.id == claimed.delivery_id,
         WebhookDelivery.status == "pending",
         WebhookDelivery.attempts == claimed.attempt,
+        WebhookDelivery.last_attempt_at == claimed.claimed_at,
     )
     now = utcnow()
     answer = outcome.answer
@@ -566,8 +581,16 @@ async def mark_all(
     settings: Settings,
 ) -> list[Marked | None]:
     """:func:`mark` each attempt, all in one short transaction (one commit for a batch)."""
+    order = sorted(
+        range(len(attempts)),
+        key=lambda i: (attempts[i][0].subscription_id, attempts[i][0].delivery_id),
+    )  # rows are locked in one order by every worker: no deadlock between two batches
+    marked: list[Marked | None] = [None] * len(attempts)
     async with maker() as session, session.begin():
-        return [await mark(session, claimed, outcome, settings) for claimed, outcome in attempts]
+        for i in order:
+            claimed, outcome = attempts[i]
+            marked[i] = await mark(session, claimed, outcome, settings)
+    return marked
 
 
 def tally(result: DeliveryRound, claimed: Claimed, marked: Marked | None) -> None:

@@ -76,6 +76,8 @@ async def test_the_delivery_log_and_a_redelivery(client: httpx.AsyncClient, worl
     again = await client.post(f"{url}/{world.delivery_id}/redeliver", headers=world.owner.headers)
     assert again.status_code == 200, again.text
     assert (again.json()["status"], again.json()["attempts"]) == ("pending", 0)
+    twice = await client.post(f"{url}/{world.delivery_id}/redeliver", headers=world.owner.headers)
+    assert "still pending" in assert_problem(twice, 409)["detail"]  # it is queued already
     assert_problem(
         await client.post(f"{url}/{uuid.uuid4()}/redeliver", headers=world.owner.headers), 404
     )

@@ -368,6 +368,9 @@ async def test_only_owners_and_admins_manage_webhooks(session_maker: Maker) -> N
         "https://[::1]/x",
         "https://[::ffff:127.0.0.1]/x",
         "https://[fd00::1]/x",
+        "https://[64:ff9b::a9fe:a9fe]/x",  # NAT64 of 169.254.169.254
+        "https://[2002:7f00:1::]/x",  # 6to4 of 127.0.0.1
+        "https://[::7f00:1]/x",  # IPv4-compatible 127.0.0.1
         "https://0.0.0.0/x",
         "https://localhost/x",
         "https://printer.local/x",
@@ -460,3 +463,46 @@ async def test_old_events_are_pruned_unless_a_webhook_still_needs_them(
     async with session_maker() as session, session.begin():
         left = set((await session.scalars(select(Event.target_id).where(mine))).all())
     assert left == {pending, unread}  # a delivery pending, and one not yet read
+
+
+async def test_an_attempt_that_fails_oddly_is_logged_and_counted(session_maker: Maker) -> None:
+    """A host name the resolver cannot even encode (a label over 63 characters) is a failed
+    attempt like any other: logged, retried, the round goes on."""
+    settings = _settings()
+    world = await _group(session_maker)
+    with receiving() as receiver:
+        hook = await _subscribe(session_maker, world, receiver, settings)
+        async with session_maker() as session, session.begin():
+            await webhooks.update_subscription(
+                session,
+                world.owner,
+                world.group_id,
+                hook,
+                WebhookUpdate(url=f"http://{'a' * 70}.example.org/hook"),
+                settings=settings,
+            )
+        await _expense(session_maker, world, "Odd")
+        async with HttpSender(settings) as sender:
+            deadline = time.monotonic() + 20
+            while not (log := await _log(session_maker, world, hook)) or not log[0].attempts:
+                assert time.monotonic() < deadline
+                await webhooks.deliver_due(session_maker, sender, settings)
+    assert log[0].status == "pending"
+    assert log[0].error
+    assert log[0].error.startswith("failed: ")
+
+
+async def test_the_activity_log_names_the_host_not_the_url(session_maker: Maker) -> None:
+    from pennywise_core.services import activity
+
+    settings = _settings()
+    world = await _group(session_maker)
+    url = "https://hooks.example.org/services/T000/B000/s3cr3t-token"
+    data = WebhookCreate(url=url, events=["transaction.created"])
+    async with session_maker() as session, session.begin():
+        await webhooks.subscribe(session, world.owner, world.group_id, data, settings=settings)
+    async with session_maker() as session, session.begin():
+        entries = await activity.list_activity(session, world.people["Cleo"], world.group_id)
+    text = repr([e.model_dump() for e in entries.items])
+    assert "hooks.example.org" in text
+    assert "s3cr3t-token" not in text
