@@ -159,9 +159,10 @@ def migrations(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def newest(session: nox.Session) -> None:
     """The CLI and README tests on the newest release of every runtime dependency (Typer,
-    Click, …: what `pip install` gives a user today), with only pytest besides. On SQLite:
-    ``tests`` runs them on PostgreSQL too, on the same versions (it checks that)."""
-    install(session, "test-runner", newest=True)
+    Click, …: what `pip install` gives a user today), with only pytest besides (and the
+    Standard Webhooks library the test receiver verifies with). On SQLite: ``tests`` runs
+    them on PostgreSQL too, on the same versions (it checks that)."""
+    install(session, "test-runner", "test-receiver", newest=True)
     session.run("python", "-m", "pip", "list", silent=False)
     session.run(
         *PYTEST,

@@ -40,8 +40,9 @@ class WebhookUpdate(Input):
     events: list[EventType] | None = Field(default=None, min_length=1)
     description: str | None = Field(default=None, max_length=200)
     enabled: bool | None = None
-    """``false`` stops queueing deliveries; ``true`` starts again from now (what happened
-    meanwhile is not sent) and forgets past failures."""
+    """``false`` stops queueing deliveries; ``true`` starts again at the event stream's end
+    (what happened meanwhile is not sent, but for changes whose transactions were still
+    settling at that moment) and forgets past failures."""
 
     _events = field_validator("events")(_unique)
 
