@@ -158,7 +158,7 @@ async def rate(world: Any, receiver: int, count: int) -> None:
         while sent < count and time.monotonic() < deadline:
             round_ = await webhooks.deliver_due(maker, sender, settings)
             sent += round_.delivered
-            if not (round_.queued or round_.delivered or round_.retrying):
+            if not round_.busy:
                 await asyncio.sleep(0.01)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     await engine.dispose()

@@ -23,6 +23,7 @@ import random
 import uuid
 from collections.abc import AsyncIterator
 from types import TracebackType
+from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -38,24 +39,25 @@ _log = get_logger("pennywise.api.webhooks")
 USER_AGENT = f"Pennywise-Webhooks/{__version__}"
 
 
+def _client(settings: Settings, **extra: Any) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        timeout=settings.webhooks_timeout_seconds,
+        follow_redirects=False,
+        trust_env=False,  # no proxy from the environment: it would connect elsewhere
+        headers={"user-agent": USER_AGENT},
+        **extra,
+    )
+
+
 class HttpSender:
     """Sends deliveries with one pooled httpx client; use it as an async context manager."""
 
     def __init__(self, settings: Settings) -> None:
         self._allow_private = settings.webhooks_allow_private
-        options: dict[str, object] = {
-            "timeout": settings.webhooks_timeout_seconds,
-            "follow_redirects": False,
-            "trust_env": False,  # no proxy from the environment: it would connect elsewhere
-            "headers": {"user-agent": USER_AGENT},
-        }
-        self._client = httpx.AsyncClient(**options)  # type: ignore[arg-type]
+        self._client = _client(settings)
         # TLS connections are not kept: the pool knows a connection by its address, and
         # two names on one address (a CDN) must not share one verified for the other.
-        self._tls = httpx.AsyncClient(
-            **options,  # type: ignore[arg-type]
-            limits=httpx.Limits(max_keepalive_connections=0),
-        )
+        self._tls = _client(settings, limits=httpx.Limits(max_keepalive_connections=0))
 
     async def __aenter__(self) -> HttpSender:
         return self

@@ -148,6 +148,16 @@ EventType = Literal[
 """What the event stream and webhooks tell about a group (``GET /groups/{id}/events``)."""
 EVENT_TYPES: Final[tuple[str, ...]] = get_args(EventType)
 
+DEFAULT_WEBHOOK_EVENTS: Final[tuple[EventType, ...]] = (
+    "transaction.created",
+    "transaction.updated",
+    "transaction.deleted",
+    "transaction.restored",
+    "settlement.recorded",
+)
+"""What a webhook hears when its maker names no types (``pennywise webhooks add``): the
+ledger's changes."""
+
 EVENT_OF_ACTION: Final[Mapping[str, str]] = MappingProxyType(
     {
         "transaction.create": "transaction.created",
@@ -178,6 +188,7 @@ recorded`` is the settle-up's own event, besides its transfers' ``transaction.cr
 
 __all__ = [
     "BANK_MAPPING_KEYS",
+    "DEFAULT_WEBHOOK_EVENTS",
     "EVENT_OF_ACTION",
     "EVENT_TYPES",
     "EXPORT_FORMATS",

@@ -116,3 +116,8 @@ class DeliveryRound(Output):
     """Deliveries that gave up after their last attempt."""
     disabled: list[uuid.UUID] = Field(default_factory=list)
     """Subscriptions disabled in this round, after too many deliveries that gave up."""
+
+    @property
+    def busy(self) -> bool:
+        """Whether the round found work: another may find more at once."""
+        return bool(self.queued or self.delivered or self.retrying or self.failed)

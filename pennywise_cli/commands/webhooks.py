@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import time
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -36,17 +36,12 @@ from pennywise_cli.output import (
 )
 from pennywise_cli.resolve import is_uuid, pick
 from pennywise_cli.runtime import call, options, run_async
-from pennywise_core.vocabulary import EVENT_TYPES
+from pennywise_core.vocabulary import DEFAULT_WEBHOOK_EVENTS, EVENT_TYPES
+
+if TYPE_CHECKING:
+    from pennywise_core.webhook_schemas import DeliveryRound
 
 JSON = dict[str, Any]
-
-DEFAULT_EVENTS = (
-    "transaction.created",
-    "transaction.updated",
-    "transaction.deleted",
-    "transaction.restored",
-    "settlement.recorded",
-)
 
 app = typer.Typer(
     help="Send a group's events to a URL, signed; see and retry deliveries (admins).",
@@ -148,7 +143,7 @@ DeliveryArg = Annotated[
 def _event_types(given: list[str] | None) -> list[str]:
     """The ``--event`` values (repeated, or comma-separated), checked; the default if none."""
     if not given:
-        return list(DEFAULT_EVENTS)
+        return list(DEFAULT_WEBHOOK_EVENTS)
     chosen = [name.strip().lower() for value in given for name in value.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in EVENT_TYPES]
     if unknown or not chosen:
@@ -424,15 +419,15 @@ class _Totals:
     failed: int = 0
     disabled: list[str] = dataclasses.field(default_factory=list)
 
-    def add(self, done: JSON) -> bool:
-        """Count a round (``DeliveryRound`` as JSON); whether it did anything."""
+    def add(self, done: DeliveryRound) -> bool:
+        """Count a round; whether it did anything."""
         self.rounds += 1
-        self.queued += done["queued"]
-        self.delivered += done["delivered"]
-        self.retrying += done["retrying"]
-        self.failed += done["failed"]
-        self.disabled += done["disabled"]
-        return bool(done["queued"] or done["delivered"] or done["retrying"] or done["failed"])
+        self.queued += done.queued
+        self.delivered += done.delivered
+        self.retrying += done.retrying
+        self.failed += done.failed
+        self.disabled += [str(s) for s in done.disabled]
+        return done.busy
 
     def summary(self) -> str:
         return (
@@ -504,9 +499,9 @@ def deliver(
             async with HttpSender(settings) as sender:
                 while True:
                     done = await webhooks.deliver_due(maker, sender, settings)
-                    busy = totals.add(done.model_dump(mode="json"))
+                    busy = totals.add(done)
                     if busy and forever:
-                        say(f"{time.strftime('%H:%M:%S')} {_round_line(done.model_dump())}")
+                        say(f"{time.strftime('%H:%M:%S')} {_round_line(done)}")
                     if busy:
                         continue
                     if not forever:
@@ -531,8 +526,8 @@ def deliver(
         warn("deliveries that failed are tried again later: run this again (or --forever)")
 
 
-def _round_line(done: dict[str, Any]) -> str:
+def _round_line(done: DeliveryRound) -> str:
     return (
-        f"{done['delivered']} delivered, {done['retrying']} retrying, {done['failed']} failed"
-        f" ({done['queued']} queued)"
+        f"{done.delivered} delivered, {done.retrying} retrying, {done.failed} failed"
+        f" ({done.queued} queued)"
     )

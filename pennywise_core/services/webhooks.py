@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Final, Literal, Protocol
 from urllib.parse import urlsplit
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pennywise_core import webhooks as rules
@@ -397,7 +397,7 @@ class Claimed:
     message_id: str
     body: bytes
     secrets: tuple[str, ...]
-    claimed_at: dt.datetime | None = None
+    claimed_at: dt.datetime
     """When it was claimed (its ``last_attempt_at``): with ``attempt``, what tells this
     claim from a later one after a redelivery started the count again."""
     failing: bool = False
@@ -629,15 +629,3 @@ async def deliver_due(
     for item, status in zip(claimed, marked, strict=True):
         tally(result, item, status)
     return result
-
-
-async def pending_count(session: AsyncSession) -> int:
-    """Deliveries still to be sent (due or waiting for a retry)."""
-    return (
-        await session.scalar(
-            select(func.count())
-            .select_from(WebhookDelivery)
-            .where(WebhookDelivery.status == "pending")
-        )
-        or 0
-    )
